@@ -1,0 +1,4 @@
+//! Support for the thin mains: command line, logging, and the Lambda adapter.
+
+pub mod cli;
+pub mod telemetry;

@@ -1,0 +1,78 @@
+//! `GET /api/dashboard/{kpis,fans,earnings}?period=P` — owner/admin only, agency from the
+//! token, data from `crate::data` for today's UTC date.
+
+use super::error::ApiError;
+use crate::access::authenticate;
+use crate::data::{self, Period};
+use crate::endpoint::Endpoint;
+use crate::preflight::preflight;
+use crate::state::SimState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+use time::Date;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PeriodQuery {
+    period: Option<String>,
+}
+
+type PeriodParam = Result<Query<PeriodQuery>, QueryRejection>;
+
+pub(super) async fn kpis(
+    state: State<Arc<SimState>>,
+    headers: HeaderMap,
+    query: PeriodParam,
+) -> Response {
+    serve(state, headers, query, Endpoint::Kpis, data::kpis).await
+}
+
+pub(super) async fn fans(
+    state: State<Arc<SimState>>,
+    headers: HeaderMap,
+    query: PeriodParam,
+) -> Response {
+    serve(state, headers, query, Endpoint::Fans, data::fans).await
+}
+
+pub(super) async fn earnings(
+    state: State<Arc<SimState>>,
+    headers: HeaderMap,
+    query: PeriodParam,
+) -> Response {
+    serve(state, headers, query, Endpoint::Earnings, data::earnings).await
+}
+
+/// Authenticates (401), authorises (403), parses the period (400; absent = today), then
+/// answers with the dataset for the caller's agency.
+async fn serve(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    query: PeriodParam,
+    endpoint: Endpoint,
+    build: fn(&str, Period, Date) -> Value,
+) -> Response {
+    if let Some(answer) = preflight(&state, endpoint).await {
+        return answer;
+    }
+    let caller = match authenticate(&state, &headers) {
+        Ok(caller) => caller,
+        Err(refusal) => return ApiError::unauthorized(refusal).into_response(),
+    };
+    if !caller.account.role.can_read_dashboard() {
+        return ApiError::FORBIDDEN.into_response();
+    }
+    let period = match query {
+        Ok(Query(PeriodQuery { period: None })) => Period::Today,
+        Ok(Query(PeriodQuery { period: Some(p) })) => match Period::parse(&p) {
+            Ok(period) => period,
+            Err(_) => return ApiError::INVALID_PERIOD.into_response(),
+        },
+        Err(_) => return ApiError::INVALID_PERIOD.into_response(),
+    };
+    axum::Json(build(caller.account.agency_id, period, data::today_utc())).into_response()
+}

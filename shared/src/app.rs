@@ -1,0 +1,98 @@
+//! The one place that builds the application from a [`Config`]: every host
+//! (Lambda functions, the local server, tests) calls this.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::session::Expiry;
+use crate::store::{MemoryStore, SessionStore};
+use crate::upstream::{HttpSettings, Upstream};
+use crate::web::guard::OriginPolicy;
+
+/// What the hosting environment can do.
+#[derive(Clone, Copy, Debug)]
+pub struct Host {
+    /// The host can hold a response open (SSE on `GET /mcp`); else 405.
+    pub can_stream: bool,
+    /// The server is bound to loopback only.
+    pub loopback_bind: bool,
+}
+
+impl Host {
+    /// A local server on the given bind address.
+    pub fn local(loopback_bind: bool) -> Self {
+        Self {
+            can_stream: true,
+            loopback_bind,
+        }
+    }
+
+    /// A Lambda behind a buffering front door.
+    pub fn lambda() -> Self {
+        Self {
+            can_stream: false,
+            loopback_bind: false,
+        }
+    }
+}
+
+/// The application: configuration, upstream clients, session store, clock.
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub upstream: Upstream,
+    pub store: Arc<dyn SessionStore>,
+    pub clock: Arc<dyn Clock>,
+    pub expiry: Expiry,
+    pub host: Host,
+    pub origins: OriginPolicy,
+    /// Interval of SSE keep-alive comments.
+    pub keep_alive: Duration,
+}
+
+/// Optional parts a test or host may replace.
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub store: Option<Arc<dyn SessionStore>>,
+    pub clock: Option<Arc<dyn Clock>>,
+    pub http: Option<HttpSettings>,
+}
+
+impl App {
+    pub fn new(config: Config, host: Host) -> Self {
+        Self::with_parts(config, host, Parts::default())
+    }
+
+    pub fn with_parts(config: Config, host: Host, parts: Parts) -> Self {
+        let upstream = Upstream::new(
+            config.api_base.clone(),
+            config.supabase_url.clone(),
+            config.supabase_anon_key.clone(),
+            parts.http.unwrap_or_default(),
+        );
+        let store = parts
+            .store
+            .unwrap_or_else(|| Arc::new(MemoryStore::new(config.max_sessions)));
+        let origins = OriginPolicy {
+            allowed_origins: config.allowed_origins.clone(),
+            allowed_hosts: config.allowed_hosts.clone(),
+            loopback_bind: host.loopback_bind,
+            public_origin: config
+                .public_url
+                .as_ref()
+                .map(|url| url.origin().ascii_serialization()),
+        };
+        Self {
+            expiry: Expiry::new(config.session_ttl),
+            config,
+            upstream,
+            store,
+            clock: parts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            host,
+            origins,
+            keep_alive: Duration::from_secs(15),
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The server's configuration: every environment variable parsed once into
+//! typed values. A bad value stops start-up with a message naming the
+//! variable; nothing falls back to a default silently.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::domain::Secret;
+
+pub const DEFAULT_API_BASE: &str = "https://api.malgomo.com";
+pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co";
+pub const DEFAULT_MAX_SESSIONS: usize = 500;
+pub const DEFAULT_SESSION_TTL: Duration = Duration::from_millis(1_800_000);
+pub const DEFAULT_PORT: u16 = 8080;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `MALGOMO_API_BASE`, always ending in `/` so paths join under it.
+    pub api_base: Url,
+    /// `SUPABASE_URL`, always ending in `/`.
+    pub supabase_url: Url,
+    pub supabase_anon_key: Option<Secret>,
+    /// `PUBLIC_URL` without a trailing slash; `Some` turns OAuth (mode A) on.
+    pub public_url: Option<Url>,
+    pub api_token: Option<Secret>,
+    pub single_tenant: bool,
+    pub allowed_origins: Vec<String>,
+    pub allowed_hosts: Vec<String>,
+    pub max_sessions: usize,
+    pub session_ttl: Duration,
+    pub port: u16,
+    pub dynamodb_table: Option<String>,
+}
+
+/// A variable that could not be parsed; the message names it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var} {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`; an empty value counts as unset (SAM
+    /// and shells pass empty parameters for "not given").
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        Ok(Self {
+            api_base: base_url(
+                "MALGOMO_API_BASE",
+                get("MALGOMO_API_BASE"),
+                DEFAULT_API_BASE,
+            )?,
+            supabase_url: base_url("SUPABASE_URL", get("SUPABASE_URL"), DEFAULT_SUPABASE_URL)?,
+            supabase_anon_key: get("SUPABASE_ANON_KEY").map(Secret::new),
+            public_url: get("PUBLIC_URL").map(|v| public_url(&v)).transpose()?,
+            api_token: get("MALGOMO_API_TOKEN").map(Secret::new),
+            single_tenant: get("MALGOMO_SINGLE_TENANT")
+                .map(|v| boolean("MALGOMO_SINGLE_TENANT", &v))
+                .transpose()?
+                .unwrap_or(false),
+            allowed_origins: list(get("ALLOWED_ORIGINS")),
+            allowed_hosts: list(get("ALLOWED_HOSTS")),
+            max_sessions: get("MAX_SESSIONS")
+                .map(|v| positive("MAX_SESSIONS", &v))
+                .transpose()?
+                .map_or(DEFAULT_MAX_SESSIONS, |n| n as usize),
+            session_ttl: get("SESSION_TTL_MS")
+                .map(|v| positive("SESSION_TTL_MS", &v))
+                .transpose()?
+                .map_or(DEFAULT_SESSION_TTL, Duration::from_millis),
+            port: get("PORT")
+                .map(|v| port(&v))
+                .transpose()?
+                .unwrap_or(DEFAULT_PORT),
+            dynamodb_table: get("DYNAMODB_TABLE").map(|v| v.trim().to_owned()),
+        })
+    }
+
+    /// Mode A: the server is an OAuth authorization server and `/mcp` needs a bearer.
+    pub fn oauth_enabled(&self) -> bool {
+        self.public_url.is_some()
+    }
+}
+
+fn error(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
+}
+
+fn base_url(var: &'static str, value: Option<String>, default: &str) -> Result<Url, ConfigError> {
+    let raw = value.as_deref().unwrap_or(default).trim();
+    let mut url = Url::parse(raw).map_err(|e| error(var, format!("is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(error(var, "must be an http(s) URL with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(error(var, "must not carry a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn public_url(raw: &str) -> Result<Url, ConfigError> {
+    const VAR: &str = "PUBLIC_URL";
+    let url = Url::parse(raw.trim()).map_err(|e| error(VAR, format!("is not a URL ({e})")))?;
+    let loopback = is_loopback_host(&url);
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(error(
+                VAR,
+                "must use https (plain http only on a loopback host)",
+            ));
+        }
+        _ => return Err(error(VAR, "must be an https URL")),
+    }
+    if url.host().is_none() {
+        return Err(error(VAR, "must have a host"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(error(
+            VAR,
+            "must be an origin without path, query or fragment, e.g. https://mcp.example.com",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(error(VAR, "must not carry credentials"));
+    }
+    Ok(url)
+}
+
+/// True for `localhost`, 127.0.0.0/8 and `::1`.
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn boolean(var: &'static str, raw: &str) -> Result<bool, ConfigError> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(error(var, format!("must be true or false, not {raw:?}"))),
+    }
+}
+
+fn positive(var: &'static str, raw: &str) -> Result<u64, ConfigError> {
+    match raw.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(error(
+            var,
+            format!("must be a positive whole number, not {raw:?}"),
+        )),
+    }
+}
+
+fn port(raw: &str) -> Result<u16, ConfigError> {
+    raw.trim().parse::<u16>().map_err(|_| {
+        error(
+            "PORT",
+            format!("must be a port number 0-65535, not {raw:?}"),
+        )
+    })
+}
+
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split(',')
+                .map(|item| item.trim().trim_end_matches('/').to_owned())
+                .filter(|item| !item.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.api_base.as_str(), "https://api.malgomo.com/");
+        assert_eq!(
+            c.supabase_url.as_str(),
+            "https://xgifdbzqplddpeobtwtw.supabase.co/"
+        );
+        assert_eq!(c.max_sessions, 500);
+        assert_eq!(c.session_ttl, Duration::from_secs(1800));
+        assert_eq!(c.port, 8080);
+        assert!(!c.single_tenant && !c.oauth_enabled());
+        assert!(c.supabase_anon_key.is_none() && c.dynamodb_table.is_none());
+    }
+
+    #[test]
+    fn every_variable_is_read() {
+        let c = config(&[
+            ("MALGOMO_API_BASE", "http://127.0.0.1:9000/base"),
+            ("SUPABASE_URL", "http://127.0.0.1:9001"),
+            ("SUPABASE_ANON_KEY", "anon"),
+            ("PUBLIC_URL", "https://mcp.example.com"),
+            ("MALGOMO_API_TOKEN", "tok"),
+            ("MALGOMO_SINGLE_TENANT", "TRUE"),
+            ("ALLOWED_ORIGINS", "https://a.example, https://b.example/"),
+            ("ALLOWED_HOSTS", "mcp.example.com"),
+            ("MAX_SESSIONS", "3"),
+            ("SESSION_TTL_MS", "1500"),
+            ("PORT", "9999"),
+            ("DYNAMODB_TABLE", "sessions"),
+        ])
+        .unwrap();
+        assert_eq!(c.api_base.as_str(), "http://127.0.0.1:9000/base/");
+        assert_eq!(c.supabase_anon_key.unwrap().expose(), "anon");
+        assert_eq!(c.public_url.unwrap().as_str(), "https://mcp.example.com/");
+        assert_eq!(c.api_token.unwrap().expose(), "tok");
+        assert!(c.single_tenant);
+        assert_eq!(
+            c.allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert_eq!(c.allowed_hosts, ["mcp.example.com"]);
+        assert_eq!(c.max_sessions, 3);
+        assert_eq!(c.session_ttl, Duration::from_millis(1500));
+        assert_eq!(c.port, 9999);
+        assert_eq!(c.dynamodb_table.as_deref(), Some("sessions"));
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let c = config(&[("PUBLIC_URL", ""), ("MAX_SESSIONS", " ")]).unwrap();
+        assert!(c.public_url.is_none());
+        assert_eq!(c.max_sessions, 500);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("MAX_SESSIONS", "many"),
+            ("MAX_SESSIONS", "0"),
+            ("SESSION_TTL_MS", "-5"),
+            ("PORT", "70000"),
+            ("MALGOMO_SINGLE_TENANT", "maybe"),
+            ("PUBLIC_URL", "not a url"),
+            ("PUBLIC_URL", "http://mcp.example.com"),
+            ("PUBLIC_URL", "https://mcp.example.com/path"),
+            ("PUBLIC_URL", "ftp://mcp.example.com"),
+            ("MALGOMO_API_BASE", "nope"),
+            ("SUPABASE_URL", "file:///etc/passwd"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{var}={value}");
+            assert!(err.to_string().contains(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn plain_http_public_url_only_on_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:3000",
+            "http://[::1]:80",
+        ] {
+            assert!(config(&[("PUBLIC_URL", ok)]).is_ok(), "{ok}");
+        }
+    }
+}

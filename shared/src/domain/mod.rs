@@ -1,0 +1,12 @@
+//! Typed domain values: each has one parsing constructor, so handlers only
+//! ever see valid ones.
+
+mod email;
+mod period;
+mod role;
+mod secret;
+
+pub use email::{Email, InvalidEmail};
+pub use period::{InvalidPeriod, Period};
+pub use role::Role;
+pub use secret::Secret;

@@ -1,0 +1,53 @@
+//! HTTP answers of the MCP endpoint: JSON-RPC bodies with the right status.
+
+use http::{HeaderValue, StatusCode, header};
+use serde_json::Value;
+
+use super::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY};
+use super::negotiate::Answer;
+use crate::store::StoreError;
+use crate::web::{Body, Response, reply};
+
+/// A JSON-RPC payload (one reply or a batch array) as JSON or as one SSE event.
+pub fn rpc(status: StatusCode, payload: &Value, answer: Answer) -> Response {
+    match answer {
+        Answer::Json => reply::json(status, payload),
+        Answer::Sse => {
+            let mut response =
+                http::Response::new(Body::full(format!("event: message\ndata: {payload}\n\n")));
+            *response.status_mut() = status;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            );
+            response
+        }
+    }
+}
+
+/// A transport-level refusal: an HTTP status plus a JSON-RPC error body
+/// (the id of the refused request when there was one).
+pub fn refuse(
+    status: StatusCode,
+    id: Option<Id>,
+    code: i32,
+    message: impl Into<String>,
+) -> Response {
+    let reply = Reply::error(id.unwrap_or(Value::Null), RpcError::new(code, message));
+    reply::json(status, &reply.to_json())
+}
+
+/// The answer when the session store fails: retryable, nothing lost.
+pub fn store_failure(id: Option<Id>, err: &StoreError) -> Response {
+    tracing::error!(error = %err, "session store failed");
+    let mut response = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        id,
+        SERVER_BUSY,
+        "session storage is unavailable; try again shortly",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}

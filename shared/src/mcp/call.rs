@@ -1,0 +1,71 @@
+//! Everything a JSON-RPC method sees about the request it serves: the app,
+//! the bearer, and the session (if one is open).
+
+use crate::app::App;
+use crate::session::{Login, SessionId, SessionRecord};
+use crate::store::{StoreError, Versioned};
+
+use super::Bearer;
+
+/// An open session as read at the start of the request.
+#[derive(Debug)]
+pub struct OpenSession {
+    pub id: SessionId,
+    pub stored: Versioned,
+}
+
+/// The context of one JSON-RPC request.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub app: &'a App,
+    pub bearer: Option<Bearer>,
+    pub session: Option<OpenSession>,
+}
+
+impl Call<'_> {
+    pub fn now_ms(&self) -> i64 {
+        self.app.clock.now_ms()
+    }
+
+    pub fn login(&self) -> Option<&Login> {
+        self.session.as_ref()?.stored.record.login.as_ref()
+    }
+
+    /// Writes `change` into the session (conditional on the version read),
+    /// re-reading and re-applying once when another request got there first.
+    /// Every write also pushes the idle expiry forward.
+    pub async fn update_session(
+        &mut self,
+        change: impl Fn(&mut SessionRecord),
+    ) -> Result<(), StoreError> {
+        let now = self.app.clock.now_ms();
+        let expiry = self.app.expiry;
+        let change = |record: &mut SessionRecord| {
+            change(record);
+            record.expires_at_ms = expiry.deadline(now);
+            record.touched_at_ms = now;
+        };
+        let Some(open) = self.session.as_mut() else {
+            return Ok(());
+        };
+        let store = &self.app.store;
+        let mut record = open.stored.record.clone();
+        change(&mut record);
+        match store.update(&open.id, &record, open.stored.version).await {
+            Ok(stored) => {
+                open.stored = stored;
+                Ok(())
+            }
+            Err(StoreError::Conflict) => {
+                let Some(fresh) = store.get(&open.id, now).await? else {
+                    return Err(StoreError::Conflict);
+                };
+                let mut record = fresh.record.clone();
+                change(&mut record);
+                open.stored = store.update(&open.id, &record, fresh.version).await?;
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! `DELETE /mcp`: the client ends its session; its login goes with it.
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use super::answer::{refuse, store_failure};
+use super::jsonrpc::SERVER_BUSY;
+use super::{Bearer, resolve};
+use crate::app::App;
+use crate::web::{Response, reply};
+
+pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+    let headers = request.headers();
+    if !headers.contains_key(super::negotiate::SESSION_ID) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            None,
+            SERVER_BUSY,
+            "Bad Request: Mcp-Session-Id header is required",
+        );
+    }
+    let bearer = Bearer::from_headers(headers);
+    let open = match resolve::session(app, headers, bearer.as_ref(), None).await {
+        Ok(Some(open)) => open,
+        Ok(None) => return resolve::not_found(None),
+        Err(refused) => return refused,
+    };
+    match app.store.delete(&open.id, app.clock.now_ms()).await {
+        Ok(_) => {
+            tracing::info!(session = %open.id.log_tag(), "session ended by the client");
+            reply::empty(StatusCode::NO_CONTENT)
+        }
+        Err(err) => store_failure(None, &err),
+    }
+}

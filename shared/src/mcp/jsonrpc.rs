@@ -1,0 +1,253 @@
+//! JSON-RPC 2.0 messages as MCP uses them: parsing of what clients POST and
+//! the shapes of what we answer.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+pub const PARSE_ERROR: i32 = -32700;
+pub const INVALID_REQUEST: i32 = -32600;
+pub const METHOD_NOT_FOUND: i32 = -32601;
+pub const INVALID_PARAMS: i32 = -32602;
+pub const INTERNAL_ERROR: i32 = -32603;
+/// Implementation-defined server error: the server cannot take the request now.
+pub const SERVER_BUSY: i32 = -32000;
+
+/// A JSON-RPC error object.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RpcError {
+    pub code: i32,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    pub fn parse_error(detail: impl std::fmt::Display) -> Self {
+        Self::new(PARSE_ERROR, format!("Parse error: {detail}"))
+    }
+
+    pub fn invalid_request(detail: impl Into<String>) -> Self {
+        Self::new(
+            INVALID_REQUEST,
+            format!("Invalid request: {}", detail.into()),
+        )
+    }
+
+    pub fn method_not_found(method: &str) -> Self {
+        Self::new(METHOD_NOT_FOUND, format!("Method not found: {method}"))
+    }
+
+    pub fn invalid_params(detail: impl Into<String>) -> Self {
+        Self::new(INVALID_PARAMS, format!("Invalid params: {}", detail.into()))
+    }
+}
+
+/// A request id: a string or a number (MCP forbids null).
+pub type Id = Value;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub id: Id,
+    pub method: String,
+    pub params: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    Request(Request),
+    Notification {
+        method: String,
+    },
+    /// A client's response to a server request; we send none, so it is only
+    /// acknowledged.
+    Response,
+}
+
+/// One POSTed body: a single message or (2025-03-26 only) a batch. Each
+/// batch element parses on its own, so one bad element does not sink the rest.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    Single(Message),
+    Batch(Vec<Result<Message, Reply>>),
+}
+
+/// One answer to one message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub id: Id,
+    pub outcome: Result<Value, RpcError>,
+}
+
+impl Reply {
+    pub fn ok(id: Id, result: Value) -> Self {
+        Self {
+            id,
+            outcome: Ok(result),
+        }
+    }
+
+    pub fn error(id: Id, error: RpcError) -> Self {
+        Self {
+            id,
+            outcome: Err(error),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match &self.outcome {
+            Ok(result) => json!({ "jsonrpc": "2.0", "id": self.id, "result": result }),
+            Err(error) => json!({ "jsonrpc": "2.0", "id": self.id, "error": error }),
+        }
+    }
+}
+
+/// Parses a POST body. `Err` is the single reply to send back (parse error
+/// or invalid request, with a null id when none could be read).
+pub fn parse(body: &[u8]) -> Result<Payload, Reply> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|err| Reply::error(Value::Null, RpcError::parse_error(err)))?;
+    match value {
+        Value::Array(items) if items.is_empty() => Err(Reply::error(
+            Value::Null,
+            RpcError::invalid_request("empty batch"),
+        )),
+        Value::Array(items) => Ok(Payload::Batch(items.into_iter().map(message).collect())),
+        other => message(other).map(Payload::Single),
+    }
+}
+
+fn message(value: Value) -> Result<Message, Reply> {
+    let Value::Object(object) = value else {
+        return Err(Reply::error(
+            Value::Null,
+            RpcError::invalid_request("a message must be a JSON object"),
+        ));
+    };
+    let id = object.get("id").cloned();
+    let reply_id = id.clone().filter(valid_id).unwrap_or(Value::Null);
+    let invalid = |detail: &str| Reply::error(reply_id.clone(), RpcError::invalid_request(detail));
+    if object.get("jsonrpc") != Some(&Value::String("2.0".into())) {
+        return Err(invalid("jsonrpc must be \"2.0\""));
+    }
+    if let Some(id) = &id
+        && !valid_id(id)
+    {
+        return Err(invalid("id must be a string or a number"));
+    }
+    match (object.get("method"), id) {
+        (Some(Value::String(method)), Some(id)) => Ok(Message::Request(Request {
+            id,
+            method: method.clone(),
+            params: params(&object).map_err(&invalid)?,
+        })),
+        (Some(Value::String(method)), None) => {
+            params(&object).map_err(&invalid)?;
+            Ok(Message::Notification {
+                method: method.clone(),
+            })
+        }
+        (Some(_), _) => Err(invalid("method must be a string")),
+        (None, Some(_)) if object.contains_key("result") || object.contains_key("error") => {
+            Ok(Message::Response)
+        }
+        (None, _) => Err(invalid("a message needs a method, or a result or error")),
+    }
+}
+
+fn valid_id(id: &Value) -> bool {
+    matches!(id, Value::String(_) | Value::Number(_))
+}
+
+fn params(object: &Map<String, Value>) -> Result<Value, &'static str> {
+    match object.get("params") {
+        None | Some(Value::Null) => Ok(Value::Object(Map::new())),
+        Some(params @ Value::Object(_)) => Ok(params.clone()),
+        Some(_) => Err("params must be an object"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn single(body: &str) -> Result<Message, Reply> {
+        match parse(body.as_bytes())? {
+            Payload::Single(message) => Ok(message),
+            Payload::Batch(_) => panic!("expected a single message"),
+        }
+    }
+
+    fn code(reply: Reply) -> i32 {
+        reply.outcome.unwrap_err().code
+    }
+
+    #[test]
+    fn parses_requests_notifications_and_responses() {
+        let request = single(r#"{"jsonrpc":"2.0","id":0,"method":"ping"}"#).unwrap();
+        assert_eq!(
+            request,
+            Message::Request(Request {
+                id: json!(0),
+                method: "ping".into(),
+                params: json!({})
+            })
+        );
+        let note = single(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).unwrap();
+        assert!(matches!(note, Message::Notification { .. }));
+        let response = single(r#"{"jsonrpc":"2.0","id":"x","result":{}}"#).unwrap();
+        assert_eq!(response, Message::Response);
+    }
+
+    #[test]
+    fn malformed_json_is_a_parse_error() {
+        assert_eq!(code(parse(b"{not json").unwrap_err()), PARSE_ERROR);
+        assert_eq!(code(parse(b"").unwrap_err()), PARSE_ERROR);
+    }
+
+    #[test]
+    fn structural_mistakes_are_invalid_requests() {
+        for body in [
+            r#"[]"#,
+            r#"42"#,
+            r#"{"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":{},"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"ping","params":[1]}"#,
+            r#"{"jsonrpc":"2.0","id":1}"#,
+        ] {
+            let reply = match parse(body.as_bytes()) {
+                Err(reply) => reply,
+                Ok(Payload::Single(_)) => panic!("{body} must be refused"),
+                Ok(Payload::Batch(_)) => continue,
+            };
+            assert_eq!(code(reply), INVALID_REQUEST, "{body}");
+        }
+    }
+
+    #[test]
+    fn invalid_request_keeps_a_readable_id() {
+        let reply = single(r#"{"jsonrpc":"1.0","id":7,"method":"ping"}"#).unwrap_err();
+        assert_eq!(reply.id, json!(7));
+    }
+
+    #[test]
+    fn batch_elements_parse_independently() {
+        let Payload::Batch(items) =
+            parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}, 5]"#).unwrap()
+        else {
+            panic!("expected a batch");
+        };
+        assert!(items[0].is_ok());
+        assert_eq!(code(items[1].clone().unwrap_err()), INVALID_REQUEST);
+    }
+}

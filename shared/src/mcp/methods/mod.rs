@@ -1,0 +1,35 @@
+//! The JSON-RPC methods: one file each; this module is the dispatch table.
+
+pub mod initialize;
+mod ping;
+mod tools_call;
+mod tools_list;
+
+use serde_json::Value;
+
+use super::Call;
+use super::jsonrpc::{Request, RpcError};
+
+pub const INITIALIZE: &str = "initialize";
+
+/// Methods this server answers (besides `initialize`).
+const METHODS: [&str; 3] = ["ping", "tools/list", "tools/call"];
+
+/// True for methods we implement; anything else is -32601 before any
+/// session or version check (clients probe with unknown methods).
+pub fn is_known(method: &str) -> bool {
+    method == INITIALIZE || METHODS.contains(&method)
+}
+
+/// Runs a request on an established connection (not `initialize`).
+pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, RpcError> {
+    match request.method.as_str() {
+        "ping" => Ok(ping::result()),
+        "tools/list" => Ok(tools_list::result()),
+        "tools/call" => tools_call::result(call, request.params.clone()).await,
+        INITIALIZE => Err(RpcError::invalid_request(
+            "initialize must be the only message of its POST",
+        )),
+        other => Err(RpcError::method_not_found(other)),
+    }
+}

@@ -1,0 +1,39 @@
+//! `tools/call`: run one tool. An unknown tool or arguments of the wrong
+//! shape are protocol errors; everything the agent can act on is a tool
+//! result with `isError`.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::mcp::Call;
+use crate::mcp::jsonrpc::RpcError;
+use crate::tools;
+
+#[derive(Deserialize)]
+struct Params {
+    name: String,
+    #[serde(default)]
+    arguments: Option<Map<String, Value>>,
+}
+
+pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcError> {
+    let params: Params = serde_json::from_value(params)
+        .map_err(|err| RpcError::invalid_params(format!("tools/call: {err}")))?;
+    let tool = tools::find(&params.name)
+        .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", params.name)))?;
+    let arguments = Value::Object(params.arguments.unwrap_or_default());
+    match tool.call(call, arguments).await {
+        Ok(output) => {
+            tracing::info!(
+                tool = tool.name(),
+                is_error = output.is_error,
+                "tool called"
+            );
+            Ok(output.into_result())
+        }
+        Err(failure) => {
+            tracing::warn!(tool = tool.name(), error = %failure, "tool call failed");
+            Err(failure.into())
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! `POST /mcp`: one JSON-RPC message (or a 2025-03-26 batch) in, its
+//! answer out as JSON. Checks run in the order that keeps every client
+//! working: media types, size, JSON, then unknown methods (-32601 before
+//! any session or version rule, so probing clients can fall back), then the
+//! version header, then the session.
+
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode};
+use serde_json::Value;
+
+use super::answer::{refuse, rpc, store_failure};
+use super::jsonrpc::{
+    self, INVALID_REQUEST, Message, Payload, Reply, Request, RpcError, SERVER_BUSY,
+};
+use super::methods::{self, INITIALIZE, initialize};
+use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
+use super::{Bearer, Call, ProtocolVersion, resolve};
+use crate::app::App;
+use crate::session::{SessionId, SessionRecord};
+use crate::store::StoreError;
+use crate::web::{Response, reply};
+
+pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+    let headers = request.headers();
+    if !negotiate::is_json(headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+            SERVER_BUSY,
+            "Unsupported Media Type: Content-Type must be application/json",
+        );
+    }
+    let Some(answer) = negotiate::post_answer(headers) else {
+        return refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            None,
+            SERVER_BUSY,
+            "Not Acceptable: Accept must include application/json or text/event-stream",
+        );
+    };
+    if request.body().len() > MAX_BODY_BYTES {
+        return too_large();
+    }
+    let payload = match jsonrpc::parse(request.body()) {
+        Ok(payload) => payload,
+        Err(reply) => return rpc(StatusCode::BAD_REQUEST, &reply.to_json(), answer),
+    };
+    let bearer = Bearer::from_headers(headers);
+    match payload {
+        Payload::Single(Message::Request(req)) if req.method == INITIALIZE => {
+            start_session(app, req, bearer.as_ref(), answer).await
+        }
+        Payload::Single(Message::Request(req)) if !methods::is_known(&req.method) => {
+            let reply = Reply::error(req.id, RpcError::method_not_found(&req.method));
+            rpc(StatusCode::OK, &reply.to_json(), answer)
+        }
+        payload => serve(app, headers, payload, bearer, answer).await,
+    }
+}
+
+/// `initialize`: negotiate, create the session, hand out its id. The
+/// version header is not checked here: the body negotiates.
+async fn start_session(
+    app: &App,
+    req: Request,
+    bearer: Option<&Bearer>,
+    answer: Answer,
+) -> Response {
+    let (version, result) = match initialize::negotiate(req.params) {
+        Ok(negotiated) => negotiated,
+        Err(error) => {
+            return rpc(
+                StatusCode::OK,
+                &Reply::error(req.id, error).to_json(),
+                answer,
+            );
+        }
+    };
+    let now = app.clock.now_ms();
+    let record = SessionRecord {
+        protocol_version: version,
+        owner: bearer.map(|b| b.identity.clone()),
+        login: None,
+        expires_at_ms: app.expiry.deadline(now),
+        touched_at_ms: now,
+    };
+    let id = SessionId::generate();
+    match app.store.create(&id, &record, now).await {
+        Ok(_) => {}
+        Err(StoreError::Full(max)) => {
+            tracing::warn!(max, "session limit reached; initialize refused");
+            let mut response = refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(req.id),
+                SERVER_BUSY,
+                format!(
+                    "Server is at its session limit ({max}); try again later, when idle sessions have expired"
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, HeaderValue::from_static("60"));
+            return response;
+        }
+        Err(err) => return store_failure(Some(req.id), &err),
+    }
+    tracing::info!(session = %id.log_tag(), version = %version, "session started");
+    let mut response = rpc(StatusCode::OK, &Reply::ok(req.id, result).to_json(), answer);
+    if let Ok(value) = HeaderValue::from_str(id.expose()) {
+        response.headers_mut().insert(SESSION_ID, value);
+    }
+    response
+}
+
+/// Every other message, on an established connection.
+async fn serve(
+    app: &App,
+    headers: &http::HeaderMap,
+    payload: Payload,
+    bearer: Option<Bearer>,
+    answer: Answer,
+) -> Response {
+    let first_id = match &payload {
+        Payload::Single(Message::Request(req)) => Some(req.id.clone()),
+        _ => None,
+    };
+    let header_version = match negotiate::version_header(headers) {
+        Ok(version) => version,
+        Err(raw) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                first_id,
+                INVALID_REQUEST,
+                format!(
+                    "Bad Request: unsupported MCP-Protocol-Version {raw:?} (supported: {})",
+                    ProtocolVersion::supported_list()
+                ),
+            );
+        }
+    };
+    let session = match resolve::session(app, headers, bearer.as_ref(), first_id.clone()).await {
+        Ok(session) => session,
+        Err(refused) => return refused,
+    };
+    // A session remembers its negotiated version; hosted clients may send a
+    // different supported one in the header, which is tolerated.
+    let version = header_version
+        .or(session.as_ref().map(|s| s.stored.record.protocol_version))
+        .unwrap_or(ProtocolVersion::ASSUMED);
+    let mut call = Call {
+        app,
+        bearer,
+        session,
+    };
+    let response = match payload {
+        Payload::Single(Message::Request(req)) => {
+            let reply = run(&mut call, req).await;
+            rpc(StatusCode::OK, &reply.to_json(), answer)
+        }
+        Payload::Single(_) => reply::empty(StatusCode::ACCEPTED),
+        Payload::Batch(_) if !version.allows_batches() => refuse(
+            StatusCode::BAD_REQUEST,
+            None,
+            INVALID_REQUEST,
+            format!(
+                "Invalid request: JSON-RPC batches are not supported in protocol version {version}"
+            ),
+        ),
+        Payload::Batch(items) => {
+            let mut replies = Vec::new();
+            for item in items {
+                match item {
+                    Ok(Message::Request(req)) => replies.push(run(&mut call, req).await.to_json()),
+                    Ok(_) => {}
+                    Err(reply) => replies.push(reply.to_json()),
+                }
+            }
+            if replies.is_empty() {
+                reply::empty(StatusCode::ACCEPTED)
+            } else {
+                rpc(StatusCode::OK, &Value::Array(replies), answer)
+            }
+        }
+    };
+    touch(&mut call).await;
+    response
+}
+
+async fn run(call: &mut Call<'_>, req: Request) -> Reply {
+    if req.method == INITIALIZE {
+        return Reply::error(
+            req.id,
+            RpcError::invalid_request("initialize must be sent alone, as the first request"),
+        );
+    }
+    let outcome = methods::dispatch(call, &req).await;
+    Reply {
+        id: req.id,
+        outcome,
+    }
+}
+
+/// Pushes the idle expiry forward, at most every `touch_every`: a busy
+/// session costs no write per call.
+async fn touch(call: &mut Call<'_>) {
+    let now = call.now_ms();
+    let expiry = call.app.expiry;
+    let due = call
+        .session
+        .as_ref()
+        .is_some_and(|open| expiry.touch_due(&open.stored.record, now));
+    if !due {
+        return;
+    }
+    let result = call.update_session(|_| {}).await;
+    if let Err(err) = result {
+        tracing::debug!(error = %err, "session touch skipped");
+    }
+}
+
+pub fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        None,
+        INVALID_REQUEST,
+        format!("Payload Too Large: the body limit is {MAX_BODY_BYTES} bytes"),
+    )
+}

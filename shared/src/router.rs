@@ -1,0 +1,85 @@
+//! The one router: `http::Request` → response, the same for every host.
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::app::App;
+use crate::mcp;
+use crate::web::{Response, cors, reply};
+
+const MCP_METHODS: &str = "GET, POST, DELETE, OPTIONS";
+
+pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+    if let Err(refused) = app.origins.check(request.headers()) {
+        tracing::info!(reason = refused.0, "request refused by the origin guard");
+        return reply::error(StatusCode::FORBIDDEN, "forbidden", refused.0);
+    }
+    let path = request.uri().path().to_owned();
+    let method = request.method().clone();
+    match path.as_str() {
+        "/mcp" | "/mcp/" => {
+            let headers = request.headers().clone();
+            let response = match method {
+                Method::POST => mcp::post::handle(app, request).await,
+                Method::GET => mcp::stream::handle(app, request).await,
+                Method::DELETE => mcp::end::handle(app, request).await,
+                Method::OPTIONS => return cors::preflight(&headers, MCP_METHODS),
+                _ => not_allowed(MCP_METHODS),
+            };
+            cors::decorate(&headers, response)
+        }
+        "/healthz" if method == Method::GET || method == Method::HEAD => {
+            reply::json(StatusCode::OK, &json!({ "status": "ok" }))
+        }
+        "/" | "/docs" if method == Method::GET || method == Method::HEAD => {
+            reply::html(StatusCode::OK, crate::docs::page(&base_url(app, &request)))
+        }
+        "/healthz" | "/" | "/docs" => not_allowed("GET, HEAD"),
+        _ => reply::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint; see /docs",
+        ),
+    }
+}
+
+fn not_allowed(allow: &'static str) -> Response {
+    let mut response = reply::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "method not allowed on this endpoint",
+    );
+    response
+        .headers_mut()
+        .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
+    response
+}
+
+/// This server's public base URL: `PUBLIC_URL`, else what the request says
+/// it reached (Host and the forwarded protocol).
+pub fn base_url(app: &App, request: &http::Request<Bytes>) -> String {
+    if let Some(url) = &app.config.public_url {
+        return url.as_str().trim_end_matches('/').to_owned();
+    }
+    let headers = request.headers();
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or(if app.host.loopback_bind {
+            "http"
+        } else {
+            "https"
+        });
+    format!("{scheme}://{host}")
+}

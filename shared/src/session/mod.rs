@@ -1,0 +1,36 @@
+//! MCP sessions: the id, the record, and the sliding-expiry policy.
+
+mod id;
+mod record;
+
+use std::time::Duration;
+
+pub use id::SessionId;
+pub use record::{Login, SessionRecord};
+
+/// Idle expiry that slides forward on use, written back at most every
+/// `touch_every` so that a busy session does not cost a write per call.
+#[derive(Clone, Copy, Debug)]
+pub struct Expiry {
+    pub ttl: Duration,
+    pub touch_every: Duration,
+}
+
+impl Expiry {
+    /// Touch at most every 5 minutes, or every quarter of a short TTL.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            touch_every: (ttl / 4).min(Duration::from_secs(300)),
+        }
+    }
+
+    pub fn deadline(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_add(self.ttl.as_millis() as i64)
+    }
+
+    /// True when the record's expiry is due to be pushed forward.
+    pub fn touch_due(&self, record: &SessionRecord, now_ms: i64) -> bool {
+        now_ms.saturating_sub(record.touched_at_ms) >= self.touch_every.as_millis() as i64
+    }
+}

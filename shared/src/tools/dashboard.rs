@@ -1,0 +1,69 @@
+//! What the three dashboard tools share: the `period` argument and the
+//! shape of their definitions.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::access;
+use super::output::arguments;
+use super::schema::period_input;
+use super::{ToolFailure, ToolOutput};
+use crate::domain::{Period, Secret};
+use crate::mcp::Call;
+use crate::upstream::{ApiClient, UpstreamError};
+
+#[derive(Deserialize)]
+struct Input {
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// A dashboard tool's whole call: parse `period`, read from the backend as
+/// the caller, shape the answer into the tool's output.
+pub async fn run<T, O, F>(
+    call: &mut Call<'_>,
+    args: Value,
+    fetch: impl Fn(ApiClient, Secret, Period) -> F,
+    shape: impl FnOnce(T) -> O,
+) -> Result<ToolOutput, ToolFailure>
+where
+    O: Serialize,
+    F: Future<Output = Result<T, UpstreamError>>,
+{
+    let period = match period(args)? {
+        Ok(period) => period,
+        Err(refused) => return Ok(refused),
+    };
+    match access::read(call, |api, token| fetch(api, token, period)).await {
+        Ok(answer) => ToolOutput::structured(&shape(answer)),
+        Err(refused) => Ok(refused),
+    }
+}
+
+/// The requested period. A value outside the allowed set is a tool error
+/// naming them (the agent can correct itself); a non-string is -32602.
+fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
+    let input: Input = arguments(args)?;
+    Ok(match input.period.as_deref() {
+        None => Ok(Period::default()),
+        Some(raw) => Period::parse(raw).map_err(|err| ToolOutput::error(err.to_string())),
+    })
+}
+
+/// A read-only data tool's `tools/list` entry.
+pub fn definition(name: &str, title: &str, description: &str, output_schema: Value) -> Value {
+    json!({
+        "name": name,
+        "title": title,
+        "description": description,
+        "inputSchema": period_input(),
+        "outputSchema": output_schema,
+        "annotations": {
+            "title": title,
+            "readOnlyHint": true,
+            "destructiveHint": false,
+            "idempotentHint": true,
+            "openWorldHint": true
+        }
+    })
+}

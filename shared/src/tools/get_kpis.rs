@@ -1,0 +1,37 @@
+//! `malgomo_get_kpis`: agency-wide net payout revenue for the period.
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use super::schema::output_schema;
+use super::{Tool, ToolFailure, ToolOutput, dashboard};
+use crate::mcp::Call;
+use crate::upstream::dashboard::Kpis;
+
+pub struct GetKpis;
+
+#[async_trait]
+impl Tool for GetKpis {
+    fn name(&self) -> &'static str {
+        "malgomo_get_kpis"
+    }
+
+    fn definition(&self) -> Value {
+        dashboard::definition(
+            self.name(),
+            "MalGomo revenue KPIs",
+            "Agency-wide net payout revenue (EUR) for a period: the headline net figure (hero_net_eur), revenue by category (subscriptions, tips, messages, posts, streams, referrals), hourly and daily revenue curves, and net revenue per creator. period: today (default), yesterday, 7d (this week) or 30d (this month). Owner/admin only; requires login.",
+            output_schema::<Kpis>(),
+        )
+    }
+
+    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        dashboard::run(
+            call,
+            args,
+            |api, token, period| async move { api.kpis(&token, period).await },
+            std::convert::identity,
+        )
+        .await
+    }
+}

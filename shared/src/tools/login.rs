@@ -1,0 +1,113 @@
+//! `malgomo_login`: email + password → Supabase password grant → access
+//! probe (`/api/me`) → the token set is kept in the session. The
+//! credentials are used once and never stored or logged.
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::access::explain;
+use super::output::arguments;
+use super::{Tool, ToolFailure, ToolOutput};
+use crate::domain::{Email, Secret};
+use crate::mcp::Call;
+use crate::session::Login as SessionLogin;
+
+pub struct Login;
+
+#[derive(Deserialize)]
+struct Input {
+    email: String,
+    password: Secret,
+}
+
+#[async_trait]
+impl Tool for Login {
+    fn name(&self) -> &'static str {
+        "malgomo_login"
+    }
+
+    fn definition(&self) -> Value {
+        json!({
+            "name": self.name(),
+            "title": "Log in to MalGomo",
+            "description": "Log in with your MalGomo CRM email and password. Needed once per connection before the dashboard tools work (unless the connection already carries a bearer token). The password is used once to obtain a session token and is never stored. Dashboard data is owner/admin only: a member can log in but the data tools will answer forbidden.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {
+                    "email": { "type": "string", "description": "Your MalGomo CRM email." },
+                    "password": { "type": "string", "description": "Your CRM password. Used once, never stored." }
+                },
+                "required": ["email", "password"],
+                "additionalProperties": false
+            },
+            "annotations": {
+                "title": "Log in to MalGomo",
+                "readOnlyHint": false,
+                "destructiveHint": false,
+                "idempotentHint": true,
+                "openWorldHint": true
+            }
+        })
+    }
+
+    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        let input: Input = arguments(args)?;
+        if call.bearer.is_some() {
+            return Ok(ToolOutput::text(
+                "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",
+            ));
+        }
+        if call.session.is_none() {
+            return Ok(ToolOutput::error(
+                "login needs an MCP session — send initialize first and pass its Mcp-Session-Id",
+            ));
+        }
+        let email = match Email::parse(&input.email) {
+            Ok(email) => email,
+            Err(err) => {
+                return Ok(ToolOutput::error(format!(
+                    "{err} — give the email you use for MalGomo"
+                )));
+            }
+        };
+        if input.password.is_empty() {
+            return Ok(ToolOutput::error(
+                "the password is empty — give your MalGomo password",
+            ));
+        }
+        let upstream = call.app.upstream.clone();
+        let grant = match upstream.auth.password_grant(&email, &input.password).await {
+            Ok(grant) => grant,
+            Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
+        };
+        drop(input);
+        let me = match upstream.api.me(&grant.tokens.access_token).await {
+            Ok(me) => me,
+            Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
+        };
+        let login = SessionLogin {
+            tokens: grant.tokens,
+            me: me.clone(),
+        };
+        if let Err(err) = call
+            .update_session(|record| record.login = Some(login.clone()))
+            .await
+        {
+            tracing::warn!(error = %err, "could not store the login in the session");
+            return Ok(ToolOutput::error(format!(
+                "logged in, but the session could not be saved ({err}) — try malgomo_login again"
+            )));
+        }
+        tracing::info!(role = %me.role, agency = %me.agency_id, "login succeeded");
+        let access = if me.role.can_read_dashboard() {
+            "The dashboard tools (malgomo_get_kpis, malgomo_get_fans, malgomo_get_earnings) are available."
+        } else {
+            "Note: dashboard data is owner/admin only, so the data tools will answer forbidden for this account."
+        };
+        Ok(ToolOutput::text(format!(
+            "Logged in as {} ({} of {}). {access}",
+            me.email, me.role, me.agency_name
+        )))
+    }
+}

@@ -1,0 +1,61 @@
+//! `malgomo_logout`: forget this session's login and end it upstream.
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::output::arguments;
+use super::schema::no_input;
+use super::{Tool, ToolFailure, ToolOutput};
+use crate::mcp::Call;
+
+pub struct Logout;
+
+#[async_trait]
+impl Tool for Logout {
+    fn name(&self) -> &'static str {
+        "malgomo_logout"
+    }
+
+    fn definition(&self) -> Value {
+        json!({
+            "name": self.name(),
+            "title": "Log out of MalGomo",
+            "description": "Clear this connection's MalGomo login: the session token is forgotten and the upstream session ended. No arguments. Call malgomo_login to log in again.",
+            "inputSchema": no_input(),
+            "annotations": {
+                "title": "Log out of MalGomo",
+                "readOnlyHint": false,
+                "destructiveHint": false,
+                "idempotentHint": true,
+                "openWorldHint": true
+            }
+        })
+    }
+
+    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        let _: serde_json::Map<String, Value> = arguments(args)?;
+        let Some(login) = call.login().cloned() else {
+            let text = if call.bearer.is_some() {
+                "this connection authenticates with a bearer token, which the client holds; nothing to log out here — disconnect or drop the token in the client"
+            } else {
+                "not logged in — nothing to do"
+            };
+            return Ok(ToolOutput::text(text));
+        };
+        if let Err(err) = call.update_session(|record| record.login = None).await {
+            return Ok(ToolOutput::error(format!(
+                "could not clear the login ({err}) — try again"
+            )));
+        }
+        // The local login is gone either way; a failed upstream logout only
+        // leaves a refresh token nobody holds any more to expire by itself.
+        let upstream = call.app.upstream.clone();
+        if let Err(err) = upstream.auth.logout(&login.tokens.access_token).await {
+            tracing::info!(error = %err, "upstream logout failed after the local logout");
+        }
+        Ok(ToolOutput::text(format!(
+            "Logged out {}. Call malgomo_login to log in again.",
+            login.me.email
+        )))
+    }
+}

@@ -1,0 +1,83 @@
+//! What a tool returns, and how it fails.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::mcp::jsonrpc::RpcError;
+
+/// A tool result: text for every client, plus `structuredContent` for the
+/// tools that declare an `outputSchema` (the same JSON as the text, since
+/// clients differ in which one they read).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolOutput {
+    pub text: String,
+    pub structured: Option<Value>,
+    pub is_error: bool,
+}
+
+impl ToolOutput {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            structured: None,
+            is_error: false,
+        }
+    }
+
+    /// A failure the agent can act on: `isError: true` with what to do.
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            structured: None,
+            is_error: true,
+        }
+    }
+
+    pub fn structured(value: &impl Serialize) -> Result<Self, ToolFailure> {
+        let structured = serde_json::to_value(value)
+            .map_err(|err| ToolFailure::Internal(format!("result did not serialise: {err}")))?;
+        Ok(Self {
+            text: structured.to_string(),
+            structured: Some(structured),
+            is_error: false,
+        })
+    }
+
+    pub fn into_result(self) -> Value {
+        let mut result = json!({
+            "content": [{ "type": "text", "text": self.text }],
+            "isError": self.is_error,
+        });
+        if let Some(structured) = self.structured {
+            result["structuredContent"] = structured;
+        }
+        result
+    }
+}
+
+/// A failure that is a protocol error rather than a tool result.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ToolFailure {
+    /// Arguments of the wrong shape (missing field, wrong type): -32602.
+    #[error("{0}")]
+    BadArguments(String),
+    /// A bug on our side; logged, answered -32603.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<ToolFailure> for RpcError {
+    fn from(failure: ToolFailure) -> Self {
+        match failure {
+            ToolFailure::BadArguments(detail) => RpcError::invalid_params(detail),
+            ToolFailure::Internal(_) => {
+                RpcError::new(crate::mcp::jsonrpc::INTERNAL_ERROR, "Internal error")
+            }
+        }
+    }
+}
+
+/// Parses a tool's `arguments` into its input type.
+pub fn arguments<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ToolFailure> {
+    serde_json::from_value(value).map_err(|err| ToolFailure::BadArguments(err.to_string()))
+}

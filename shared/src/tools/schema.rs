@@ -1,0 +1,81 @@
+//! JSON Schemas for tool definitions: flat (no `$ref`), without keywords
+//! that strict validators in clients reject (`$schema`, unknown `format`s).
+
+use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use serde_json::{Value, json};
+
+use crate::domain::Period;
+
+/// The output schema of `T`, every subschema inlined.
+pub fn output_schema<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft07()
+        .with(|settings| settings.inline_subschemas = true)
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    strip(&mut schema);
+    schema
+}
+
+fn strip(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("$schema");
+            map.remove("format");
+            map.remove("title");
+            map.values_mut().for_each(strip);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip),
+        _ => {}
+    }
+}
+
+/// The input schema of the data tools: one optional `period`.
+pub fn period_input() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "period": {
+                "type": "string",
+                "enum": Period::VALUES,
+                "default": "today",
+                "description": "Reporting window: today (default, the current day), yesterday (the previous day), 7d (this week), 30d (this month)."
+            }
+        },
+        "additionalProperties": false
+    })
+}
+
+/// The input schema of a tool without arguments.
+pub fn no_input() -> Value {
+    json!({ "type": "object", "properties": {}, "additionalProperties": false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::upstream::dashboard::Kpis;
+
+    fn contains_key(value: &Value, key: &str) -> bool {
+        match value {
+            Value::Object(map) => {
+                map.contains_key(key) || map.values().any(|v| contains_key(v, key))
+            }
+            Value::Array(items) => items.iter().any(|v| contains_key(v, key)),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn output_schemas_are_flat_objects() {
+        let schema = output_schema::<Kpis>();
+        assert_eq!(schema["type"], "object");
+        for key in ["$ref", "$defs", "definitions", "$schema", "format"] {
+            assert!(!contains_key(&schema, key), "{key} in {schema}");
+        }
+        assert_eq!(
+            schema["properties"]["per_creator"]["items"]["properties"]["net_eur"]["type"],
+            "number"
+        );
+    }
+}

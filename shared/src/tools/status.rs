@@ -1,0 +1,123 @@
+//! `malgomo_status`: whether this connection is logged in, as whom, and
+//! when its token expires.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::output::arguments;
+use super::schema::no_input;
+use super::{Tool, ToolFailure, ToolOutput};
+use crate::mcp::Call;
+use crate::upstream::jwt;
+
+pub struct Status;
+
+#[derive(Serialize)]
+struct Report {
+    logged_in: bool,
+    /// How the connection authenticates: login, bearer, single_tenant, none.
+    via: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency_id: Option<String>,
+    /// Access-token expiry, RFC 3339 (renewed automatically when a refresh token exists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_read_dashboard: Option<bool>,
+    message: String,
+}
+
+#[async_trait]
+impl Tool for Status {
+    fn name(&self) -> &'static str {
+        "malgomo_status"
+    }
+
+    fn definition(&self) -> Value {
+        json!({
+            "name": self.name(),
+            "title": "MalGomo login status",
+            "description": "Report whether this connection is logged in to MalGomo, as whom (email, role, agency), and when the token expires. No arguments. Call it to check before using the dashboard tools, or after an authorization error.",
+            "inputSchema": no_input(),
+            "annotations": {
+                "title": "MalGomo login status",
+                "readOnlyHint": true,
+                "openWorldHint": false
+            }
+        })
+    }
+
+    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        let _: serde_json::Map<String, Value> = arguments(args)?;
+        let report = if let Some(login) = call.login() {
+            let me = &login.me;
+            Report {
+                logged_in: true,
+                via: "login",
+                email: Some(me.email.clone()),
+                role: Some(me.role.to_string()),
+                agency: Some(me.agency_name.clone()),
+                agency_id: Some(me.agency_id.clone()),
+                token_expires_at: login.tokens.expires_at.and_then(rfc3339),
+                can_read_dashboard: Some(me.role.can_read_dashboard()),
+                message: format!(
+                    "Logged in as {} ({} of {}).",
+                    me.email, me.role, me.agency_name
+                ),
+            }
+        } else if let Some(bearer) = &call.bearer {
+            let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
+            Report {
+                logged_in: true,
+                via: "bearer",
+                email: claims.email.clone(),
+                role: None,
+                agency: None,
+                agency_id: None,
+                token_expires_at: claims.exp.and_then(rfc3339),
+                can_read_dashboard: None,
+                message: "Authenticated by the bearer token on this connection; the backend checks it on each call.".into(),
+            }
+        } else if call.app.config.single_tenant && call.app.config.api_token.is_some() {
+            Report {
+                logged_in: true,
+                via: "single_tenant",
+                email: None,
+                role: None,
+                agency: None,
+                agency_id: None,
+                token_expires_at: None,
+                can_read_dashboard: None,
+                message: "Using this server's single-tenant token.".into(),
+            }
+        } else {
+            Report {
+                logged_in: false,
+                via: "none",
+                email: None,
+                role: None,
+                agency: None,
+                agency_id: None,
+                token_expires_at: None,
+                can_read_dashboard: None,
+                message: "Not logged in — call malgomo_login with your MalGomo email and password."
+                    .into(),
+            }
+        };
+        ToolOutput::structured(&report)
+    }
+}
+
+fn rfc3339(unix_secs: i64) -> Option<String> {
+    time::OffsetDateTime::from_unix_timestamp(unix_secs)
+        .ok()?
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}

@@ -1,0 +1,38 @@
+//! `GET /api/dashboard/fans`, projected onto the documented fields.
+
+use serde::{Deserialize, Serialize};
+
+/// Fan growth across the agency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Fans {
+    pub period: String,
+    pub totals: FanCounts,
+    pub new_today_total: u64,
+    pub new_in_period: FanCounts,
+    pub daily_new: Vec<DailyNewFans>,
+    pub per_creator: Vec<CreatorFans>,
+    pub generated_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FanCounts {
+    pub free: u64,
+    pub sub: u64,
+    pub total: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DailyNewFans {
+    pub at: String,
+    pub new_free: u64,
+    pub new_sub: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CreatorFans {
+    pub profile_name: String,
+    pub free: u64,
+    pub sub: u64,
+    pub total: u64,
+    pub new_today: u64,
+}

@@ -1,0 +1,124 @@
+//! The one HTTP client both upstream clients share, and the mapping of
+//! transport failures onto [`UpstreamError`].
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::UpstreamError;
+
+/// Timeouts of upstream calls. A hung upstream must not hold a tool call
+/// (or a Lambda invocation) open: hosted clients give up near 60 s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Builds the process-wide client: connection pooling is only worth it when
+/// the client is built once and shared.
+pub fn build_client(settings: HttpSettings) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.request_timeout)
+        .user_agent(concat!("malgomo-mcp/", env!("CARGO_PKG_VERSION")))
+        .build()
+        // Only a broken TLS backend makes this fail; the process cannot do
+        // anything useful without an HTTP client.
+        .expect("the TLS backend initialises")
+}
+
+/// A raw upstream answer, before the caller interprets its status.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// Parses the body as `T`, naming the offending field on failure.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, UpstreamError> {
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(&mut de).map_err(|err| {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            UpstreamError::Malformed(if path == "." {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            })
+        })
+    }
+
+    /// `Retry-After` in seconds, when the upstream sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers
+            .get(http::header::RETRY_AFTER)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(Duration::from_secs)
+    }
+
+    /// The shared answers of both upstreams: rate limit and server failure.
+    pub fn common_error(&self) -> Option<UpstreamError> {
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            return Some(UpstreamError::RateLimited {
+                retry_after: self.retry_after(),
+            });
+        }
+        if self.status.is_server_error() {
+            return Some(UpstreamError::Unavailable(format!(
+                "upstream answered {}",
+                self.status.as_u16()
+            )));
+        }
+        None
+    }
+
+    pub fn unexpected(&self) -> UpstreamError {
+        UpstreamError::Malformed(format!("unexpected status {}", self.status.as_u16()))
+    }
+}
+
+/// Sends `request` and reads the whole body; transport failures become
+/// [`UpstreamError::Unavailable`].
+pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, UpstreamError> {
+    let response = request.send().await.map_err(transport_error)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(transport_error)?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn transport_error(err: reqwest::Error) -> UpstreamError {
+    // reqwest's Display can include the URL, never headers or bodies, so it
+    // carries no secret; still, we keep the message to the failure class.
+    let class = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "connection failed"
+    } else if err.is_body() || err.is_decode() {
+        "connection dropped while reading the answer"
+    } else {
+        "request failed"
+    };
+    UpstreamError::Unavailable(class.to_owned())
+}

@@ -1,0 +1,104 @@
+//! The response body every host serves: a whole body, or (where the host
+//! can hold a response open) a server-sent-events stream of keep-alives.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+
+pub enum Body {
+    Full(Option<Bytes>),
+    Sse(KeepAliveStream),
+}
+
+impl Body {
+    pub fn empty() -> Self {
+        Self::Full(None)
+    }
+
+    pub fn full(bytes: impl Into<Bytes>) -> Self {
+        Self::Full(Some(bytes.into()))
+    }
+
+    /// The whole body, for hosts that buffer (Lambda) and for tests; a
+    /// stream has no whole body and gives `None`.
+    pub fn into_bytes(self) -> Option<Bytes> {
+        match self {
+            Self::Full(bytes) => Some(bytes.unwrap_or_default()),
+            Self::Sse(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Full(bytes) => write!(
+                f,
+                "Body::Full({} bytes)",
+                bytes.as_ref().map_or(0, Bytes::len)
+            ),
+            Self::Sse(_) => f.write_str("Body::Sse"),
+        }
+    }
+}
+
+/// An SSE stream that says it is open, then sends a comment line at each
+/// interval so proxies keep the connection; it ends only when the client
+/// goes away (the host drops the body). This server never has messages to
+/// push, so comments are all it sends.
+pub struct KeepAliveStream {
+    opened: bool,
+    interval: tokio::time::Interval,
+}
+
+impl KeepAliveStream {
+    pub fn new(every: Duration) -> Self {
+        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Self {
+            opened: false,
+            interval,
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Self::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Self::Sse(stream) => {
+                if !stream.opened {
+                    stream.opened = true;
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(
+                        b": stream open\n\n",
+                    )))));
+                }
+                stream
+                    .interval
+                    .poll_tick(cx)
+                    .map(|_| Some(Ok(Frame::data(Bytes::from_static(b": keep-alive\n\n")))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Self::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Self::Sse(_) => SizeHint::default(),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! CORS for browser-based clients (e.g. MCP Inspector) on `/mcp` and the
+//! OAuth endpoints. Origins are already vetted by the guard.
+
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+
+use super::reply::{Response, empty};
+
+const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept";
+const EXPOSE_HEADERS: &str = "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version";
+
+/// Adds the CORS answer headers for the request's `Origin`, if any.
+pub fn decorate(request: &HeaderMap, mut response: Response) -> Response {
+    let Some(origin) = request.get(header::ORIGIN).cloned() else {
+        return response;
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(EXPOSE_HEADERS),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+/// The answer to a preflight `OPTIONS`.
+pub fn preflight(request: &HeaderMap, methods: &'static str) -> Response {
+    let mut response = empty(StatusCode::NO_CONTENT);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(ALLOW_HEADERS),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    decorate(request, response)
+}

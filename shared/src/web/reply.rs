@@ -1,0 +1,56 @@
+//! Building responses: JSON, HTML, empty, with the standard headers.
+
+use http::{HeaderValue, StatusCode, header};
+use serde_json::Value;
+
+use super::Body;
+
+pub type Response = http::Response<Body>;
+
+pub fn json(status: StatusCode, value: &Value) -> Response {
+    with_type(status, "application/json", value.to_string())
+}
+
+pub fn html(status: StatusCode, page: String) -> Response {
+    let mut response = with_type(status, "text/html; charset=utf-8", page);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+pub fn empty(status: StatusCode) -> Response {
+    let mut response = http::Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+/// A plain JSON error for non-JSON-RPC routes.
+pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    json(
+        status,
+        &serde_json::json!({ "error": code, "error_description": message }),
+    )
+}
+
+fn with_type(status: StatusCode, content_type: &'static str, body: String) -> Response {
+    let mut response = http::Response::new(Body::full(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

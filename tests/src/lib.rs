@@ -1,0 +1,231 @@
+//! Test support: start the real app (local host, hyper, loopback) and the
+//! upstream simulator on ephemeral ports, and talk MCP to it over HTTP.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use malgomo::clock::ManualClock;
+use malgomo::upstream::HttpSettings;
+use malgomo::{App, Config, Host, Parts};
+use malgomo_sim::Simulator;
+use serde_json::{Value, json};
+
+pub use malgomo_sim::{Fault, Target, accounts};
+
+/// A running app, its simulator, and the clock it reads.
+pub struct TestApp {
+    pub base: String,
+    pub app: Arc<App>,
+    pub sim: Arc<Simulator>,
+    pub clock: Arc<ManualClock>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// How to start the app.
+pub struct Options {
+    /// Extra environment, on top of the upstream variables pointing at the simulator.
+    pub env: Vec<(&'static str, String)>,
+    pub loopback_bind: bool,
+    pub can_stream: bool,
+    pub http: HttpSettings,
+    /// Reuse a simulator (two apps, one upstream).
+    pub sim: Option<Arc<Simulator>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            env: Vec::new(),
+            loopback_bind: true,
+            can_stream: true,
+            http: HttpSettings {
+                connect_timeout: Duration::from_secs(2),
+                request_timeout: Duration::from_secs(2),
+            },
+            sim: None,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let sim = match options.sim {
+        Some(sim) => sim,
+        None => Arc::new(Simulator::start(0).await.expect("simulator starts")),
+    };
+    let mut env = vec![
+        ("MALGOMO_API_BASE", sim.base_url()),
+        ("SUPABASE_URL", sim.base_url()),
+        ("SUPABASE_ANON_KEY", accounts::DEMO_ANON_KEY.to_owned()),
+    ];
+    env.extend(options.env);
+    let config = Config::from_lookup(|name| {
+        env.iter()
+            .rev()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .expect("test configuration is valid");
+    let clock = ManualClock::new();
+    let host = Host {
+        can_stream: options.can_stream,
+        loopback_bind: options.loopback_bind,
+    };
+    let parts = Parts {
+        clock: Some(clock.clone()),
+        http: Some(options.http),
+        ..Parts::default()
+    };
+    let app = Arc::new(App::with_parts(config, host, parts));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().expect("local addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(malgomo::host::local::serve(app.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        base,
+        app,
+        sim,
+        clock,
+        shutdown: Some(stop),
+    }
+}
+
+impl TestApp {
+    pub fn mcp_url(&self) -> String {
+        format!("{}/mcp", self.base)
+    }
+
+    /// A fresh MCP client without a session.
+    pub fn client(&self) -> Mcp {
+        Mcp {
+            http: reqwest::Client::new(),
+            url: self.mcp_url(),
+            session: None,
+            bearer: None,
+        }
+    }
+
+    /// A client that has initialized (protocol 2025-06-18).
+    pub async fn session(&self) -> Mcp {
+        let mut mcp = self.client();
+        mcp.initialize("2025-06-18").await;
+        mcp
+    }
+
+    /// A client that has initialized and logged in as `email`.
+    pub async fn logged_in(&self, email: &str) -> Mcp {
+        let mcp = self.session().await;
+        let result = mcp.login(email).await;
+        assert_eq!(result["isError"], false, "login failed: {result}");
+        mcp
+    }
+}
+
+/// A raw MCP-over-HTTP client: every header is the test's to choose.
+#[derive(Clone)]
+pub struct Mcp {
+    pub http: reqwest::Client,
+    pub url: String,
+    pub session: Option<String>,
+    pub bearer: Option<String>,
+}
+
+pub fn request(id: i64, method: &str, params: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
+}
+
+impl Mcp {
+    /// A POST with the standard headers plus the session and bearer held.
+    pub fn post(&self) -> reqwest::RequestBuilder {
+        let mut builder = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream");
+        if let Some(session) = &self.session {
+            builder = builder.header("mcp-session-id", session);
+        }
+        if let Some(bearer) = &self.bearer {
+            builder = builder.bearer_auth(bearer);
+        }
+        builder
+    }
+
+    pub async fn send(&self, body: &Value) -> reqwest::Response {
+        self.post().json(body).send().await.expect("server answers")
+    }
+
+    /// Sends a request and returns (status, JSON body).
+    pub async fn rpc(&self, method: &str, params: Value) -> (u16, Value) {
+        let response = self.send(&request(1, method, params)).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    pub async fn initialize(&mut self, version: &str) -> Value {
+        let response = self
+            .send(&request(
+                0,
+                "initialize",
+                json!({
+                    "protocolVersion": version,
+                    "capabilities": {},
+                    "clientInfo": { "name": "malgomo-tests", "version": "0" }
+                }),
+            ))
+            .await;
+        assert_eq!(response.status(), 200, "initialize failed");
+        self.session = response
+            .headers()
+            .get("mcp-session-id")
+            .map(|v| v.to_str().expect("ascii session id").to_owned());
+        let body: Value = response.json().await.expect("initialize answers JSON");
+        self.send(&json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }))
+            .await;
+        body
+    }
+
+    /// `tools/call`; returns the `result` (panics on a JSON-RPC error).
+    pub async fn call_tool(&self, name: &str, arguments: Value) -> Value {
+        let (status, body) = self
+            .rpc(
+                "tools/call",
+                json!({ "name": name, "arguments": arguments }),
+            )
+            .await;
+        assert_eq!(status, 200, "tools/call {name}: {body}");
+        body.get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("tools/call {name} gave no result: {body}"))
+    }
+
+    pub async fn login(&self, email: &str) -> Value {
+        let account = accounts::find(email).expect("a demo account");
+        self.call_tool(
+            "malgomo_login",
+            json!({ "email": account.email, "password": account.password }),
+        )
+        .await
+    }
+}
+
+/// The text of a tool result's first content block.
+pub fn text(result: &Value) -> &str {
+    result["content"][0]["text"].as_str().unwrap_or_default()
+}
