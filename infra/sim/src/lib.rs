@@ -118,9 +118,36 @@ impl Simulator {
     }
 }
 
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("base_url", &self.state.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Drop for Simulator {
     fn drop(&mut self) {
         // Ignored error: no receiver left means the server is already gone.
         let _ = self.shutdown.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn simulator_can_be_shared_across_tasks() {
+        assert_send_sync::<Simulator>();
+    }
+
+    #[tokio::test]
+    async fn binds_loopback_only() {
+        let sim = Simulator::start(0).await.unwrap();
+        assert!(sim.base_url().starts_with("http://127.0.0.1:"));
+        assert!(format!("{sim:?}").contains(&sim.base_url()));
     }
 }

@@ -24,13 +24,11 @@ mod summary;
 pub use catalog::{Creator, FANS, Kind, creators};
 pub use earnings::earnings;
 pub use fans::fans;
-pub use format::eur;
 pub use growth::{FanDay, FanTotals, fan_day, fan_totals};
 pub use kpis::kpis;
 pub use ledger::{PER_CREATOR_PER_DAY, Transaction, day_transactions};
 pub use period::{InvalidPeriod, Period, Window};
-pub use prng::SplitMix64;
-pub use summary::{DaySum, Money, Summary, hourly_net, ranks, summarize};
+pub use summary::{DaySum, Money, Summary, hourly_net, summarize};
 
 /// Today's UTC date: the `today` the simulator passes to `kpis`/`fans`/`earnings`.
 pub fn today_utc() -> time::Date {
