@@ -1,10 +1,13 @@
 //! Test support: start the real app (local host, hyper, loopback) and the
 //! upstream simulator on ephemeral ports, and talk MCP to it over HTTP.
 
+pub mod dynamo;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use malgomo::clock::ManualClock;
+use malgomo::store::SessionStore;
 use malgomo::upstream::HttpSettings;
 use malgomo::{App, Config, Host, Parts};
 use malgomo_sim::Simulator;
@@ -38,6 +41,10 @@ pub struct Options {
     pub http: HttpSettings,
     /// Reuse a simulator (two apps, one upstream).
     pub sim: Option<Arc<Simulator>>,
+    /// A session store other than the embedded in-memory one.
+    pub store: Option<Arc<dyn SessionStore>>,
+    /// Share a clock between apps (two instances, one time).
+    pub clock: Option<Arc<ManualClock>>,
 }
 
 impl Default for Options {
@@ -51,6 +58,8 @@ impl Default for Options {
                 request_timeout: Duration::from_secs(2),
             },
             sim: None,
+            store: None,
+            clock: None,
         }
     }
 }
@@ -77,7 +86,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .map(|(_, value)| value.clone())
     })
     .expect("test configuration is valid");
-    let clock = ManualClock::new();
+    let clock = options.clock.unwrap_or_else(ManualClock::new);
     let host = Host {
         can_stream: options.can_stream,
         loopback_bind: options.loopback_bind,
@@ -85,7 +94,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let parts = Parts {
         clock: Some(clock.clone()),
         http: Some(options.http),
-        ..Parts::default()
+        store: options.store,
     };
     let app = Arc::new(App::with_parts(config, host, parts));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

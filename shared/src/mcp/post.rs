@@ -83,6 +83,7 @@ async fn start_session(
         login: None,
         expires_at_ms: app.expiry.deadline(now),
         touched_at_ms: now,
+        refresh_lease_until_ms: None,
     };
     let id = SessionId::generate();
     match app.store.create(&id, &record, now).await {

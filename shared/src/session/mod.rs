@@ -2,6 +2,7 @@
 
 mod id;
 mod record;
+pub mod renew;
 
 use std::time::Duration;
 

@@ -19,6 +19,11 @@ pub struct SessionRecord {
     pub expires_at_ms: i64,
     /// When the expiry was last pushed forward, Unix milliseconds.
     pub touched_at_ms: i64,
+    /// While set and in the future, one request (on any instance) is
+    /// refreshing the login's upstream token; the others wait for its result
+    /// instead of spending the same single-use refresh token.
+    #[serde(default)]
+    pub refresh_lease_until_ms: Option<i64>,
 }
 
 /// The user logged in through `malgomo_login`.

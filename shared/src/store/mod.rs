@@ -2,10 +2,13 @@
 //! create-if-absent, update-if-version, delete; expiry carried in the record
 //! and checked on every read. The in-memory store is the embedded default.
 
+mod dynamo;
 mod memory;
+mod seal;
 
 use async_trait::async_trait;
 
+pub use dynamo::DynamoStore;
 pub use memory::MemoryStore;
 
 use crate::session::{SessionId, SessionRecord};

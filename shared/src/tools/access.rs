@@ -2,9 +2,12 @@
 //! every data tool: pick the token, refresh when needed, persist the new
 //! pair, and turn upstream failures into messages an agent can act on.
 
+use std::sync::Mutex;
+
 use crate::domain::Secret;
 use crate::mcp::Call;
 use crate::session::Login;
+use crate::session::renew::renew;
 use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
 
 use super::ToolOutput;
@@ -46,50 +49,61 @@ where
     let Some(credential) = credential(call) else {
         return Err(ToolOutput::error(NOT_LOGGED_IN));
     };
-    let (tokens, from_session) = match credential {
-        Credential::Session(tokens) => (tokens, true),
-        Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => (tokens, false),
+    let api = call.app.upstream.api.clone();
+    let fetch = |token| fetch(api.clone(), token);
+    let result = match credential {
+        Credential::Session(tokens) => read_as_session(call, &tokens, fetch).await,
+        // The client (or the operator) owns these tokens' renewal.
+        Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => {
+            fetch(tokens.access_token).await
+        }
     };
-    let upstream = call.app.upstream.clone();
-    let now = call.app.clock.now_secs();
-    let outcome = with_fresh_token(
-        &tokens,
-        now,
-        |tokens| {
-            let auth = upstream.auth.clone();
-            async move { auth.refresh(&tokens).await.map(|grant| grant.tokens) }
-        },
-        |token| fetch(upstream.api.clone(), token),
-    )
-    .await;
-    if from_session {
-        persist(call, outcome.renewed, outcome.result.as_ref().err()).await;
-    }
-    outcome
-        .result
-        .map_err(|err| ToolOutput::error(explain(call, &err)))
+    result.map_err(|err| ToolOutput::error(explain(call, &err)))
 }
 
-/// Keeps the session's login in step with upstream: a renewed pair is saved
-/// (the old refresh token is spent), and a login the upstream no longer
-/// accepts is dropped so `malgomo_status` tells the truth.
-async fn persist(call: &mut Call<'_>, renewed: Option<TokenSet>, error: Option<&UpstreamError>) {
-    let dead = matches!(error, Some(UpstreamError::Unauthorized(_)));
-    if renewed.is_none() && !dead {
-        return;
-    }
-    let saved = call
-        .update_session(|record| {
-            if dead {
-                record.login = None;
-            } else if let (Some(login), Some(tokens)) = (record.login.as_mut(), renewed.clone()) {
-                login.tokens = tokens;
+/// A read with the session's login: renew the token when it is expired or
+/// refused (coordinated through the store, see [`renew`]), and keep the
+/// session in step with what upstream says.
+async fn read_as_session<T, F>(
+    call: &mut Call<'_>,
+    tokens: &TokenSet,
+    fetch: impl Fn(Secret) -> F,
+) -> Result<T, UpstreamError>
+where
+    F: Future<Output = Result<T, UpstreamError>>,
+{
+    let Some(id) = call.session.as_ref().map(|open| open.id.clone()) else {
+        return Err(UpstreamError::Unauthorized("no session".into()));
+    };
+    let app = call.app;
+    let latest = Mutex::new(None);
+    let outcome = with_fresh_token(
+        tokens,
+        app.clock.now_secs(),
+        |stale| {
+            let (id, latest) = (&id, &latest);
+            async move {
+                let renewed = renew(app, id, &stale).await?;
+                *latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(renewed.stored);
+                Ok(renewed.tokens)
             }
-        })
-        .await;
-    if let Err(err) = saved {
-        tracing::warn!(error = %err, "could not persist the session's renewed login");
+        },
+        fetch,
+    )
+    .await;
+    if let (Some(stored), Some(open)) = (
+        latest.into_inner().unwrap_or_else(|p| p.into_inner()),
+        call.session.as_mut(),
+    ) {
+        open.stored = stored;
     }
+    if matches!(outcome.result, Err(UpstreamError::Unauthorized(_))) && call.login().is_some() {
+        // Even a fresh token was refused: the login is over; say so in status.
+        if let Err(err) = call.update_session(|record| record.login = None).await {
+            tracing::warn!(error = %err, "could not clear a dead login");
+        }
+    }
+    outcome.result
 }
 
 /// The agent-facing message for an upstream failure.
