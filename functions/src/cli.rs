@@ -6,11 +6,15 @@ use malgomo_sim::accounts;
 
 pub const USAGE: &str = "\
 Usage: malgomo-mcp [--port N] [--bind IP] [--demo]
+       malgomo-mcp --create-table
 
   --port N    listen port (default: $PORT, else 8080)
   --bind IP   listen address (default 127.0.0.1; a non-loopback address
               turns off the loopback-only origin guard — set ALLOWED_HOSTS)
   --demo      start the built-in MalGomo simulator and use it as the backend
+  --create-table
+              create the DynamoDB table named by DYNAMODB_TABLE (on-demand,
+              TTL on); idempotent; then exit
   --help      this text
 
 Configuration comes from the environment (MALGOMO_API_BASE, SUPABASE_URL,
@@ -22,6 +26,7 @@ pub struct Args {
     pub bind: Option<IpAddr>,
     pub demo: bool,
     pub help: bool,
+    pub create_table: bool,
 }
 
 impl Args {
@@ -31,6 +36,7 @@ impl Args {
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--demo" => parsed.demo = true,
+                "--create-table" => parsed.create_table = true,
                 "--help" | "-h" => parsed.help = true,
                 "--port" => {
                     let value = args.next().ok_or("--port needs a value")?;
@@ -91,7 +97,8 @@ mod tests {
     #[test]
     fn parses_flags() {
         let args = parse(&["--demo", "--port", "9000", "--bind", "0.0.0.0"]).unwrap();
-        assert!(args.demo);
+        assert!(args.demo && !args.create_table);
+        assert!(parse(&["--create-table"]).unwrap().create_table);
         assert_eq!(args.port, Some(9000));
         assert_eq!(args.bind, Some("0.0.0.0".parse().unwrap()));
         assert_eq!(parse(&[]).unwrap(), Args::default());

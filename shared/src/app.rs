@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::session::Expiry;
-use crate::store::{MemoryStore, SessionStore};
+use crate::store::{DynamoStore, MemoryStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -61,8 +61,28 @@ pub struct Parts {
 }
 
 impl App {
+    /// The embedded in-memory store, whatever the configuration says.
     pub fn new(config: Config, host: Host) -> Self {
         Self::with_parts(config, host, Parts::default())
+    }
+
+    /// The app as configured: DynamoDB when `DYNAMODB_TABLE` is set (its
+    /// table checked now, so a misconfiguration stops start-up instead of
+    /// failing a user's first request), else the in-memory store.
+    pub async fn from_config(config: Config, host: Host) -> Result<Self, StoreError> {
+        let store: Arc<dyn SessionStore> = match &config.dynamodb_table {
+            Some(table) => {
+                let store = DynamoStore::from_env(table.clone()).await;
+                store.check_table().await?;
+                Arc::new(store)
+            }
+            None => Arc::new(MemoryStore::new(config.max_sessions)),
+        };
+        let parts = Parts {
+            store: Some(store),
+            ..Parts::default()
+        };
+        Ok(Self::with_parts(config, host, parts))
     }
 
     pub fn with_parts(config: Config, host: Host, parts: Parts) -> Self {

@@ -51,13 +51,19 @@ async fn run(args: cli::Args) -> Result<(), String> {
             .or_else(|| std::env::var(name).ok())
     })
     .map_err(|err| err.to_string())?;
+    if args.create_table {
+        return create_table(&config).await;
+    }
     let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let port = args.port.unwrap_or(config.port);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, port))
         .await
         .map_err(|err| format!("cannot listen on {ip}:{port}: {err}"))?;
     let local = listener.local_addr().map_err(|err| err.to_string())?;
-    let app = Arc::new(App::new(config, Host::local(ip.is_loopback())));
+    let app = App::from_config(config, Host::local(ip.is_loopback()))
+        .await
+        .map_err(|err| err.to_string())?;
+    let app = Arc::new(app);
     println!(
         "{}",
         cli::banner(local, simulator.is_some(), app.config.public_url.as_ref())
@@ -66,6 +72,17 @@ async fn run(args: cli::Args) -> Result<(), String> {
         .await
         .map_err(|err| err.to_string())?;
     drop(simulator);
+    Ok(())
+}
+
+async fn create_table(config: &Config) -> Result<(), String> {
+    let table = config
+        .dynamodb_table
+        .as_deref()
+        .ok_or("--create-table needs DYNAMODB_TABLE")?;
+    let store = malgomo::store::DynamoStore::from_env(table).await;
+    store.create_table().await.map_err(|err| err.to_string())?;
+    println!("DynamoDB table {table:?} is ready (key pk, TTL on ttl)");
     Ok(())
 }
 
