@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use super::records::{Record, RecordStore};
 use super::{SessionStore, StoreError, Versioned};
 use crate::session::{SessionId, SessionRecord};
 
@@ -13,6 +14,7 @@ use crate::session::{SessionId, SessionRecord};
 pub struct MemoryStore {
     max_sessions: usize,
     sessions: Mutex<HashMap<String, Versioned>>,
+    records: Mutex<HashMap<String, Record>>,
 }
 
 impl MemoryStore {
@@ -20,6 +22,7 @@ impl MemoryStore {
         Self {
             max_sessions,
             sessions: Mutex::new(HashMap::new()),
+            records: Mutex::new(HashMap::new()),
         }
     }
 
@@ -88,5 +91,92 @@ impl SessionStore for MemoryStore {
     async fn delete(&self, id: &SessionId, now_ms: i64) -> Result<bool, StoreError> {
         let removed = self.lock().remove(&id.storage_key());
         Ok(removed.is_some_and(|stored| !stored.record.is_expired_at(now_ms)))
+    }
+}
+
+/// A panic while holding a lock cannot leave a half-written entry (every
+/// write is one insert/remove), so a poisoned map is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+#[async_trait]
+impl RecordStore for MemoryStore {
+    async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError> {
+        Ok(lock(&self.records)
+            .get(key)
+            .filter(|record| !record.is_expired_at(now_ms))
+            .cloned())
+    }
+
+    async fn create_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut records = lock(&self.records);
+        if records.get(key).is_some_and(|r| !r.is_expired_at(now_ms)) {
+            return Err(StoreError::AlreadyExists);
+        }
+        records.insert(
+            key.to_owned(),
+            Record {
+                data: data.to_vec(),
+                version: 1,
+                expires_at_ms,
+            },
+        );
+        Ok(())
+    }
+
+    async fn update_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+        expected: u64,
+    ) -> Result<u64, StoreError> {
+        let mut records = lock(&self.records);
+        match records.get_mut(key) {
+            Some(record) if record.version == expected => {
+                *record = Record {
+                    data: data.to_vec(),
+                    version: expected + 1,
+                    expires_at_ms,
+                };
+                Ok(expected + 1)
+            }
+            _ => Err(StoreError::Conflict),
+        }
+    }
+
+    async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
+        lock(&self.records).remove(key);
+        Ok(())
+    }
+
+    async fn increment(&self, key: &str, expires_at_ms: i64, now_ms: i64) -> Result<u64, StoreError> {
+        let mut records = lock(&self.records);
+        let record = records
+            .entry(key.to_owned())
+            .and_modify(|record| {
+                if record.is_expired_at(now_ms) {
+                    *record = Record {
+                        data: Vec::new(),
+                        version: 0,
+                        expires_at_ms,
+                    };
+                }
+            })
+            .or_insert_with(|| Record {
+                data: Vec::new(),
+                version: 0,
+                expires_at_ms,
+            });
+        // The count is the version: one more per increment.
+        record.version += 1;
+        Ok(record.version)
     }
 }

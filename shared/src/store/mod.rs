@@ -4,12 +4,14 @@
 
 mod dynamo;
 mod memory;
+mod records;
 mod seal;
 
 use async_trait::async_trait;
 
 pub use dynamo::DynamoStore;
 pub use memory::MemoryStore;
+pub use records::{Record, RecordStore};
 
 use crate::session::{SessionId, SessionRecord};
 
