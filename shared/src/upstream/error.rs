@@ -15,7 +15,7 @@ pub enum UpstreamError {
     #[error("the email address of this account is not confirmed")]
     EmailNotConfirmed,
     /// The upstream asked us to slow down.
-    #[error("rate limited by MalGomo{}", retry_hint(*retry_after))]
+    #[error("rate limited by the upstream service{}", retry_hint(*retry_after))]
     RateLimited { retry_after: Option<Duration> },
     /// Missing, invalid, expired or revoked token, and no way to refresh it.
     #[error("not authorized: {0}")]
@@ -45,9 +45,10 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
 }
 
 impl UpstreamError {
-    /// Worth one more try of an idempotent request.
+    /// Worth one more try of an idempotent request: a 5xx or a failed
+    /// connection. A timeout is not — a second one would double the wait.
     pub(crate) fn is_transient(&self) -> bool {
-        matches!(self, Self::Unavailable(_))
+        matches!(self, Self::Unavailable(detail) if detail != super::http::TIMED_OUT)
     }
 }
 
@@ -60,8 +61,8 @@ mod tests {
         let err = UpstreamError::RateLimited {
             retry_after: Some(Duration::from_secs(7)),
         };
-        assert_eq!(err.to_string(), "rate limited by MalGomo, retry after 7 s");
+        assert_eq!(err.to_string(), "rate limited by the upstream service, retry after 7 s");
         let err = UpstreamError::RateLimited { retry_after: None };
-        assert_eq!(err.to_string(), "rate limited by MalGomo");
+        assert_eq!(err.to_string(), "rate limited by the upstream service");
     }
 }

@@ -108,11 +108,14 @@ pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, Ups
     })
 }
 
+/// The `Unavailable` detail of a timeout: retrying would double the wait.
+pub(crate) const TIMED_OUT: &str = "timed out";
+
 fn transport_error(err: reqwest::Error) -> UpstreamError {
     // reqwest's Display can include the URL, never headers or bodies, so it
     // carries no secret; still, we keep the message to the failure class.
     let class = if err.is_timeout() {
-        "timed out"
+        TIMED_OUT
     } else if err.is_connect() {
         "connection failed"
     } else if err.is_body() || err.is_decode() {

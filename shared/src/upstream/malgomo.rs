@@ -101,7 +101,10 @@ impl ApiClient {
             403 => UpstreamError::Forbidden(or(message, "owner or admin role required")),
             400 if parsed.error.as_deref() == Some("invalid_period") => {
                 UpstreamError::InvalidPeriod(InvalidPeriod {
-                    given: period.map(Period::as_str).unwrap_or_default().to_owned(),
+                    given: format!(
+                        "{} (refused by the backend)",
+                        period.map(Period::as_str).unwrap_or_default()
+                    ),
                 })
             }
             _ => answer.unexpected(),
