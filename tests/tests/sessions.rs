@@ -1,0 +1,588 @@
+//! Raw HTTP tests of the session rules of `/mcp`: missing / unknown /
+//! malformed / ended / expired ids, sliding idle expiry, bearer identity
+//! (stateless service and session binding), `MAX_SESSIONS`, and the
+//! single-tenant token. Every answer is also checked never to be a bare 500.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use malgomo_sim::Simulator;
+use malgomo_tests::{Mcp, Options, TestApp, accounts, request, spawn_app, spawn_app_with, text};
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// The implementation-defined code this server puts on transport refusals
+/// (missing or unknown session, session limit).
+const SERVER_ERROR: i64 = -32000;
+const TTL: Duration = Duration::from_secs(60);
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| {
+            panic!(
+                "status {} body is not JSON ({err}): {:?}",
+                self.status, self.body
+            )
+        })
+    }
+
+    fn error_code(&self) -> i64 {
+        let body = self.json();
+        body["error"]["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no JSON-RPC error code in {body}"))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("ASCII header"))
+    }
+
+    /// The `result` of a successful JSON-RPC reply.
+    fn result(&self) -> Value {
+        assert_eq!(self.status, 200, "{}", self.body);
+        let body = self.json();
+        assert!(body.get("error").is_none(), "{body}");
+        body["result"].clone()
+    }
+}
+
+async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
+    let response = builder.send().await.expect("server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("body reads");
+    assert_ne!(status, 500, "a bare 500: {body}");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn post(mcp: &Mcp, body: &Value) -> Answer {
+    exchange(mcp.post().json(body)).await
+}
+
+async fn ping(mcp: &Mcp) -> Answer {
+    post(mcp, &request(1, "ping", json!({}))).await
+}
+
+async fn call_tool(mcp: &Mcp, name: &str, arguments: Value) -> Answer {
+    post(
+        mcp,
+        &request(
+            1,
+            "tools/call",
+            json!({ "name": name, "arguments": arguments }),
+        ),
+    )
+    .await
+}
+
+fn initialize_body(version: &str) -> Value {
+    request(
+        0,
+        "initialize",
+        json!({
+            "protocolVersion": version,
+            "capabilities": {},
+            "clientInfo": { "name": "session-tests", "version": "0" }
+        }),
+    )
+}
+
+/// Initializes `mcp` (with whatever bearer it holds); returns the raw answer
+/// and keeps the session id on success.
+async fn initialize(mcp: &mut Mcp) -> Answer {
+    let answer = post(mcp, &initialize_body("2025-06-18")).await;
+    if answer.status == 200 {
+        mcp.session = answer.header("mcp-session-id").map(str::to_owned);
+        assert!(mcp.session.is_some(), "initialize gave a session id");
+    }
+    answer
+}
+
+fn with_session(app: &TestApp, session: &str) -> Mcp {
+    let mut mcp = app.client();
+    mcp.session = Some(session.to_owned());
+    mcp
+}
+
+fn with_bearer(app: &TestApp, bearer: &str) -> Mcp {
+    let mut mcp = app.client();
+    mcp.bearer = Some(bearer.to_owned());
+    mcp
+}
+
+async fn app_with_ttl() -> TestApp {
+    spawn_app_with(Options {
+        env: vec![("SESSION_TTL_MS", TTL.as_millis().to_string())],
+        ..Options::default()
+    })
+    .await
+}
+
+/// A real access token from the simulator's password grant.
+async fn simulator_jwt(sim: &Simulator, email: &str) -> String {
+    let account = accounts::find(email).expect("a demo account");
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/auth/v1/token?grant_type=password",
+            sim.base_url()
+        ))
+        .header("apikey", accounts::DEMO_ANON_KEY)
+        .json(&json!({ "email": account.email, "password": account.password }))
+        .send()
+        .await
+        .expect("simulator answers");
+    assert_eq!(response.status(), 200, "password grant");
+    let body: Value = response.json().await.expect("grant JSON");
+    body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
+fn assert_session_gone(answer: &Answer) {
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    assert_eq!(answer.error_code(), SERVER_ERROR);
+    assert!(
+        answer.body.contains("initialize"),
+        "says how to recover: {}",
+        answer.body
+    );
+}
+
+// --- without a bearer: the session is the login --------------------------------
+
+#[tokio::test]
+async fn missing_session_id_without_bearer_is_400() {
+    let app = spawn_app().await;
+    for body in [
+        request(7, "ping", json!({})),
+        request(7, "tools/list", json!({})),
+        json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }),
+    ] {
+        let answer = post(&app.client(), &body).await;
+        assert_eq!(answer.status, 400, "{body}: {}", answer.body);
+        assert_eq!(answer.error_code(), SERVER_ERROR, "{body}");
+    }
+    let answer = post(&app.client(), &request(7, "ping", json!({}))).await;
+    assert_eq!(answer.json()["id"], 7, "the refusal names the request");
+}
+
+#[tokio::test]
+async fn unknown_session_is_404() {
+    let app = spawn_app().await;
+    let mcp = with_session(&app, "6f1c1d2e-8a43-4c55-9d7e-2b0a4f1e9c33");
+    assert_session_gone(&ping(&mcp).await);
+}
+
+#[tokio::test]
+async fn malformed_session_id_is_404() {
+    let app = spawn_app().await;
+    for id in [
+        "abc",
+        "../../etc/passwd",
+        "",
+        "00000000-0000-0000-0000-00000000000g",
+    ] {
+        let answer = ping(&with_session(&app, id)).await;
+        assert_eq!(answer.status, 404, "{id:?}: {}", answer.body);
+        assert_eq!(answer.error_code(), SERVER_ERROR, "{id:?}");
+    }
+}
+
+#[tokio::test]
+async fn session_ids_are_not_interchangeable_between_servers() {
+    let app = spawn_app().await;
+    let other = spawn_app().await;
+    let mut mcp = other.client();
+    initialize(&mut mcp).await;
+    let stolen = with_session(&app, mcp.session.as_deref().unwrap());
+    assert_session_gone(&ping(&stolen).await);
+}
+
+#[tokio::test]
+async fn deleted_session_is_404() {
+    let app = spawn_app().await;
+    let mcp = app.logged_in("owner@agency-a.test").await;
+    let id = mcp.session.clone().unwrap();
+    let answer = exchange(mcp.http.delete(app.mcp_url()).header("mcp-session-id", &id)).await;
+    assert_eq!(answer.status, 204);
+    assert_session_gone(&ping(&mcp).await);
+    assert_session_gone(&call_tool(&mcp, "malgomo_get_kpis", json!({})).await);
+}
+
+#[tokio::test]
+async fn expired_session_is_404() {
+    let app = app_with_ttl().await;
+    let mcp = app.session().await;
+    assert_eq!(ping(&mcp).await.status, 200);
+    app.clock.advance(TTL + Duration::from_secs(1));
+    assert_session_gone(&ping(&mcp).await);
+    let delete = exchange(
+        mcp.http
+            .delete(app.mcp_url())
+            .header("mcp-session-id", mcp.session.as_deref().unwrap()),
+    )
+    .await;
+    assert_eq!(delete.status, 404, "DELETE of an expired session");
+}
+
+#[tokio::test]
+async fn session_is_alive_just_before_its_ttl() {
+    let app = app_with_ttl().await;
+    let mcp = app.session().await;
+    app.clock.advance(TTL - Duration::from_secs(1));
+    assert_eq!(ping(&mcp).await.status, 200);
+}
+
+#[tokio::test]
+async fn activity_slides_the_session_expiry_past_the_original_deadline() {
+    let app = app_with_ttl().await;
+    let mcp = app.session().await;
+    // 45 s in: used, so the idle deadline moves to 45 + 60 s.
+    app.clock.advance(Duration::from_secs(45));
+    assert_eq!(ping(&mcp).await.status, 200);
+    // 90 s in: past the original 60 s deadline, still alive.
+    app.clock.advance(Duration::from_secs(45));
+    assert_eq!(
+        ping(&mcp).await.status,
+        200,
+        "alive past its first deadline"
+    );
+    // …and keeps sliding while used.
+    app.clock.advance(Duration::from_secs(45));
+    assert_eq!(ping(&mcp).await.status, 200);
+    // Idle for longer than the TTL: gone.
+    app.clock.advance(TTL + Duration::from_secs(1));
+    assert_session_gone(&ping(&mcp).await);
+}
+
+#[tokio::test]
+async fn login_survives_as_long_as_the_session_is_used() {
+    let app = app_with_ttl().await;
+    let mcp = app.logged_in("owner@agency-a.test").await;
+    for _ in 0..3 {
+        app.clock.advance(Duration::from_secs(50));
+        let answer = call_tool(&mcp, "malgomo_status", json!({})).await;
+        let result = answer.result();
+        assert_eq!(result["structuredContent"]["logged_in"], true, "{result}");
+        assert_eq!(result["structuredContent"]["via"], "login");
+    }
+}
+
+// --- with a bearer: the identity is in the token ------------------------------------
+
+#[tokio::test]
+async fn bearer_without_session_is_served_statelessly() {
+    let app = spawn_app().await;
+    let mcp = with_bearer(&app, "opaque-token-a");
+    let tools = post(&mcp, &request(1, "tools/list", json!({})))
+        .await
+        .result();
+    assert_eq!(tools["tools"].as_array().map(Vec::len), Some(6));
+    assert_eq!(ping(&mcp).await.result(), json!({}));
+    let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
+    assert_eq!(status["structuredContent"]["via"], "bearer", "{status}");
+    assert_eq!(status["structuredContent"]["logged_in"], true, "{status}");
+}
+
+#[tokio::test]
+async fn bearer_with_unknown_session_id_is_served() {
+    let app = spawn_app().await;
+    let mut mcp = with_bearer(&app, "opaque-token-a");
+    for id in ["6f1c1d2e-8a43-4c55-9d7e-2b0a4f1e9c33", "not-a-uuid"] {
+        mcp.session = Some(id.to_owned());
+        let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
+        assert_eq!(
+            status["structuredContent"]["via"], "bearer",
+            "{id}: {status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bearer_with_expired_session_is_served() {
+    let app = app_with_ttl().await;
+    let mut mcp = with_bearer(&app, "opaque-token-a");
+    initialize(&mut mcp).await;
+    app.clock.advance(TTL + Duration::from_secs(1));
+    assert_eq!(ping(&mcp).await.result(), json!({}));
+}
+
+#[tokio::test]
+async fn bearer_session_keeps_working_with_the_same_bearer() {
+    let app = spawn_app().await;
+    let mut mcp = with_bearer(&app, "opaque-token-a");
+    assert_eq!(initialize(&mut mcp).await.status, 200);
+    assert_eq!(ping(&mcp).await.result(), json!({}));
+    let answer = exchange(
+        mcp.http
+            .delete(app.mcp_url())
+            .bearer_auth("opaque-token-a")
+            .header("mcp-session-id", mcp.session.as_deref().unwrap()),
+    )
+    .await;
+    assert_eq!(answer.status, 204, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn session_of_bearer_a_used_with_bearer_b_is_404() {
+    let app = spawn_app().await;
+    let mut owner = with_bearer(&app, "opaque-token-a");
+    initialize(&mut owner).await;
+    let mut intruder = with_bearer(&app, "opaque-token-b");
+    intruder.session = owner.session.clone();
+    assert_session_gone(&ping(&intruder).await);
+    // Nor can B end it.
+    let answer = exchange(
+        intruder
+            .http
+            .delete(app.mcp_url())
+            .bearer_auth("opaque-token-b")
+            .header("mcp-session-id", owner.session.as_deref().unwrap()),
+    )
+    .await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    assert_eq!(ping(&owner).await.status, 200, "A's session is intact");
+}
+
+#[tokio::test]
+async fn anonymous_session_used_with_a_bearer_is_404() {
+    let app = spawn_app().await;
+    let anonymous = app.logged_in("owner@agency-a.test").await;
+    let mut intruder = with_bearer(&app, "opaque-token-b");
+    intruder.session = anonymous.session.clone();
+    assert_session_gone(&ping(&intruder).await);
+    assert_session_gone(&call_tool(&intruder, "malgomo_status", json!({})).await);
+    assert_eq!(
+        ping(&anonymous).await.status,
+        200,
+        "the owner's session is intact"
+    );
+}
+
+#[tokio::test]
+async fn bearer_session_used_without_the_bearer_is_404() {
+    let app = spawn_app().await;
+    let mut owner = with_bearer(&app, "opaque-token-a");
+    initialize(&mut owner).await;
+    let anonymous = with_session(&app, owner.session.as_deref().unwrap());
+    assert_session_gone(&ping(&anonymous).await);
+}
+
+#[tokio::test]
+async fn simulator_jwt_as_bearer_reads_kpis_without_login() {
+    let app = spawn_app().await;
+    let token = simulator_jwt(&app.sim, "owner@agency-a.test").await;
+    // Stateless: no session at all.
+    let mcp = with_bearer(&app, &token);
+    let result = call_tool(&mcp, "malgomo_get_kpis", json!({}))
+        .await
+        .result();
+    assert_eq!(result["isError"], false, "{result}");
+    assert!(result["structuredContent"].is_object(), "{result}");
+    let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
+    assert_eq!(status["structuredContent"]["via"], "bearer");
+    assert_eq!(
+        status["structuredContent"]["email"], "owner@agency-a.test",
+        "{status}"
+    );
+    // And inside a session created with that bearer.
+    let mut mcp = with_bearer(&app, &token);
+    initialize(&mut mcp).await;
+    let result = call_tool(&mcp, "malgomo_get_fans", json!({ "period": "7d" }))
+        .await
+        .result();
+    assert_eq!(result["isError"], false, "{result}");
+}
+
+#[tokio::test]
+async fn bearer_session_accepts_a_new_token_of_the_same_user() {
+    let app = spawn_app().await;
+    let first = simulator_jwt(&app.sim, "owner@agency-a.test").await;
+    let mut mcp = with_bearer(&app, &first);
+    initialize(&mut mcp).await;
+    let second = simulator_jwt(&app.sim, "owner@agency-a.test").await;
+    mcp.bearer = Some(second);
+    assert_eq!(ping(&mcp).await.status, 200, "same user, same session");
+    mcp.bearer = Some(simulator_jwt(&app.sim, "owner@agency-b.test").await);
+    assert_session_gone(&ping(&mcp).await);
+}
+
+#[tokio::test]
+async fn refused_bearer_is_a_tool_error_not_a_transport_error() {
+    let app = spawn_app().await;
+    let mcp = with_bearer(&app, "not-a-valid-token");
+    let result = call_tool(&mcp, "malgomo_get_kpis", json!({}))
+        .await
+        .result();
+    assert_eq!(result["isError"], true, "{result}");
+    assert!(text(&result).contains("bearer"), "{}", text(&result));
+}
+
+// --- MAX_SESSIONS ----------------------------------------------------------------------
+
+async fn app_with_two_sessions_max() -> TestApp {
+    spawn_app_with(Options {
+        env: vec![
+            ("MAX_SESSIONS", "2".to_owned()),
+            ("SESSION_TTL_MS", TTL.as_millis().to_string()),
+        ],
+        ..Options::default()
+    })
+    .await
+}
+
+fn assert_full(answer: &Answer) {
+    assert_eq!(answer.status, 503, "{}", answer.body);
+    assert_eq!(answer.error_code(), SERVER_ERROR);
+    let message = answer.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("session limit") && message.contains('2'),
+        "names the limit: {message}"
+    );
+    assert_eq!(answer.json()["id"], 0, "the refusal names the request");
+    assert!(answer.header("mcp-session-id").is_none());
+    assert!(answer.header("retry-after").is_some(), "says when to retry");
+}
+
+#[tokio::test]
+async fn max_sessions_refuses_a_third_initialize_with_503_and_keeps_the_others() {
+    let app = app_with_two_sessions_max().await;
+    let first = app.logged_in("owner@agency-a.test").await;
+    let second = app.session().await;
+    let mut third = app.client();
+    assert_full(&initialize(&mut third).await);
+    // The two sessions are untouched.
+    let kpis = call_tool(&first, "malgomo_get_kpis", json!({}))
+        .await
+        .result();
+    assert_eq!(kpis["isError"], false, "{kpis}");
+    assert_eq!(ping(&second).await.status, 200);
+    // Stateless bearer requests need no room.
+    let bearer = with_bearer(&app, "opaque-token-a");
+    assert_eq!(ping(&bearer).await.status, 200);
+    // Still full.
+    assert_full(&initialize(&mut app.client()).await);
+}
+
+#[tokio::test]
+async fn ended_session_frees_room_under_max_sessions() {
+    let app = app_with_two_sessions_max().await;
+    let first = app.session().await;
+    let _second = app.session().await;
+    assert_full(&initialize(&mut app.client()).await);
+    let answer = exchange(
+        first
+            .http
+            .delete(app.mcp_url())
+            .header("mcp-session-id", first.session.as_deref().unwrap()),
+    )
+    .await;
+    assert_eq!(answer.status, 204);
+    assert_eq!(initialize(&mut app.client()).await.status, 200);
+}
+
+#[tokio::test]
+async fn idle_expiry_frees_room_under_max_sessions() {
+    let app = app_with_two_sessions_max().await;
+    let _first = app.session().await;
+    let _second = app.session().await;
+    assert_full(&initialize(&mut app.client()).await);
+    app.clock.advance(TTL + Duration::from_secs(1));
+    let mut fresh = app.client();
+    assert_eq!(initialize(&mut fresh).await.status, 200);
+    assert_eq!(ping(&fresh).await.status, 200);
+}
+
+#[tokio::test]
+async fn concurrent_initializes_never_exceed_max_sessions() {
+    let app = app_with_two_sessions_max().await;
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let mut mcp = app.client();
+        tasks.push(tokio::spawn(
+            async move { initialize(&mut mcp).await.status },
+        ));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task"));
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 200, 503, 503, 503, 503]);
+}
+
+// --- single tenant -----------------------------------------------------------------------
+
+async fn app_with_api_token(single_tenant: Option<&str>) -> TestApp {
+    let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
+    let token = simulator_jwt(&sim, "owner@agency-a.test").await;
+    let mut env = vec![("MALGOMO_API_TOKEN", token)];
+    if let Some(flag) = single_tenant {
+        env.push(("MALGOMO_SINGLE_TENANT", flag.to_owned()));
+    }
+    spawn_app_with(Options {
+        env,
+        sim: Some(sim),
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn single_tenant_token_serves_anonymous_sessions_without_login() {
+    let app = app_with_api_token(Some("true")).await;
+    let mcp = app.session().await;
+    let result = call_tool(&mcp, "malgomo_get_kpis", json!({ "period": "30d" }))
+        .await
+        .result();
+    assert_eq!(result["isError"], false, "{result}");
+    assert!(result["structuredContent"].is_object());
+    let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
+    assert_eq!(
+        status["structuredContent"]["via"], "single_tenant",
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn api_token_without_single_tenant_flag_is_not_logged_in() {
+    for flag in [None, Some("false")] {
+        let app = app_with_api_token(flag).await;
+        let mcp = app.session().await;
+        let result = call_tool(&mcp, "malgomo_get_kpis", json!({}))
+            .await
+            .result();
+        assert_eq!(result["isError"], true, "{flag:?}: {result}");
+        assert!(
+            text(&result).starts_with("not logged in"),
+            "{flag:?}: {}",
+            text(&result)
+        );
+        let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
+        assert_eq!(status["structuredContent"]["logged_in"], false, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn single_tenant_still_needs_a_session_without_bearer() {
+    let app = app_with_api_token(Some("true")).await;
+    let answer = call_tool(&app.client(), "malgomo_get_kpis", json!({})).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.error_code(), SERVER_ERROR);
+}
