@@ -5,6 +5,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod docs;
 pub mod domain;
 pub mod host;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::mcp;
-use crate::web::{Response, cors, reply};
+use crate::web::{BodyTooLarge, Response, cors, reply};
 
 const MCP_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 
@@ -21,6 +21,9 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
         "/mcp" | "/mcp/" => {
             let headers = request.headers().clone();
             let response = match method {
+                Method::POST if request.extensions().get::<BodyTooLarge>().is_some() => {
+                    mcp::post::too_large()
+                }
                 Method::POST => mcp::post::handle(app, request).await,
                 Method::GET => mcp::stream::handle(app, request).await,
                 Method::DELETE => mcp::end::handle(app, request).await,

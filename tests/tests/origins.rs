@@ -274,7 +274,6 @@ fn oversized_body() -> String {
 }
 
 #[tokio::test]
-#[ignore = "bug: shared/src/host/local.rs handle() answers 413 for a body over MAX_BODY_BYTES before router::handle runs the origin guard, so a foreign Origin on a loopback bind gets 413 instead of the 403 the spec requires for an invalid Origin"]
 async fn foreign_origin_with_an_oversized_body_is_403() {
     let app = spawn_app().await;
     let answer = exchange(
@@ -288,7 +287,6 @@ async fn foreign_origin_with_an_oversized_body_is_403() {
 }
 
 #[tokio::test]
-#[ignore = "bug: shared/src/host/local.rs handle() returns mcp::post::too_large() directly, bypassing cors::decorate in router.rs, so a browser client (allowed Origin) gets a 413 without Access-Control-Allow-Origin and cannot read it"]
 async fn oversized_body_from_a_browser_gets_413_with_cors_headers() {
     let app = spawn_app().await;
     let answer = exchange(

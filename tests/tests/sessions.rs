@@ -481,6 +481,21 @@ async fn max_sessions_refuses_a_third_initialize_with_503_and_keeps_the_others()
 }
 
 #[tokio::test]
+async fn bearer_initialize_is_served_without_a_session_when_full() {
+    let app = app_with_two_sessions_max().await;
+    let _first = app.session().await;
+    let _second = app.session().await;
+    let bearer = with_bearer(&app, "opaque-token-a");
+    let answer = post(&bearer, &initialize_body("2025-06-18")).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.header("mcp-session-id").is_none(),
+        "no session id is handed out"
+    );
+    assert_eq!(ping(&bearer).await.status, 200);
+}
+
+#[tokio::test]
 async fn ended_session_frees_room_under_max_sessions() {
     let app = app_with_two_sessions_max().await;
     let first = app.session().await;

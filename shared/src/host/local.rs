@@ -14,9 +14,8 @@ use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::mcp::negotiate::MAX_BODY_BYTES;
-use crate::mcp::post::too_large;
 use crate::router;
-use crate::web::Response;
+use crate::web::{BodyTooLarge, Response};
 
 /// Serves `app` on `listener` until `shutdown` completes. Connections in
 /// flight are not waited for: a held SSE stream would never finish.
@@ -56,9 +55,14 @@ pub async fn serve(
 
 async fn handle(app: &App, request: hyper::Request<Incoming>, peer: SocketAddr) -> Response {
     let (parts, body) = request.into_parts();
+    let mut parts = parts;
     let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => return too_large(),
+        // The router answers 413 after its origin guard and with CORS.
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => {
+            parts.extensions.insert(BodyTooLarge);
+            bytes::Bytes::new()
+        }
         Err(_) => {
             return crate::web::reply::error(
                 http::StatusCode::BAD_REQUEST,

@@ -412,7 +412,10 @@ impl DynamoStore {
         item.insert(attr::KIND.into(), AttributeValue::S("record".into()));
         item.insert(record_attr::DATA.into(), AttributeValue::B(Blob::new(data)));
         item.insert(attr::VERSION.into(), number(version as i64));
-        item.insert(attr::TTL.into(), number((expires_at_ms + 999).div_euclid(1000)));
+        item.insert(
+            attr::TTL.into(),
+            number((expires_at_ms + 999).div_euclid(1000)),
+        );
         item.insert(attr::EXPIRES_MS.into(), number(expires_at_ms));
         item
     }
@@ -506,7 +509,12 @@ impl RecordStore for DynamoStore {
         Ok(())
     }
 
-    async fn increment(&self, key: &str, expires_at_ms: i64, now_ms: i64) -> Result<u64, StoreError> {
+    async fn increment(
+        &self,
+        key: &str,
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         // Two tries cover the race where the window rolls over between them.
         for _ in 0..2 {
             let added = self

@@ -157,7 +157,12 @@ impl RecordStore for MemoryStore {
         Ok(())
     }
 
-    async fn increment(&self, key: &str, expires_at_ms: i64, now_ms: i64) -> Result<u64, StoreError> {
+    async fn increment(
+        &self,
+        key: &str,
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         let mut records = lock(&self.records);
         let record = records
             .entry(key.to_owned())

@@ -51,5 +51,10 @@ pub trait RecordStore: Send + Sync + std::fmt::Debug {
     /// Adds one to the counter under `key` (created with `expires_at_ms`
     /// when absent or expired) and returns the new count: a fixed-window
     /// rate limit shared by every instance.
-    async fn increment(&self, key: &str, expires_at_ms: i64, now_ms: i64) -> Result<u64, StoreError>;
+    async fn increment(
+        &self,
+        key: &str,
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError>;
 }

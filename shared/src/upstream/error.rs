@@ -61,7 +61,10 @@ mod tests {
         let err = UpstreamError::RateLimited {
             retry_after: Some(Duration::from_secs(7)),
         };
-        assert_eq!(err.to_string(), "rate limited by the upstream service, retry after 7 s");
+        assert_eq!(
+            err.to_string(),
+            "rate limited by the upstream service, retry after 7 s"
+        );
         let err = UpstreamError::RateLimited { retry_after: None };
         assert_eq!(err.to_string(), "rate limited by the upstream service");
     }

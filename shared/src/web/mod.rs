@@ -7,3 +7,8 @@ pub mod reply;
 
 pub use body::{Body, KeepAliveStream};
 pub use reply::Response;
+
+/// Marks a request whose body the host cut off at the size limit; the router
+/// answers it 413 (after the origin guard, with CORS).
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTooLarge;
