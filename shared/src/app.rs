@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::session::Expiry;
-use crate::store::{DynamoStore, MemoryStore, SessionStore, StoreError};
+use crate::store::{DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -44,6 +44,8 @@ pub struct App {
     pub config: Config,
     pub upstream: Upstream,
     pub store: Arc<dyn SessionStore>,
+    /// OAuth records (clients, codes, grants, tokens, counters).
+    pub records: Arc<dyn RecordStore>,
     pub clock: Arc<dyn Clock>,
     pub expiry: Expiry,
     pub host: Host,
@@ -56,6 +58,7 @@ pub struct App {
 #[derive(Debug, Default)]
 pub struct Parts {
     pub store: Option<Arc<dyn SessionStore>>,
+    pub records: Option<Arc<dyn RecordStore>>,
     pub clock: Option<Arc<dyn Clock>>,
     pub http: Option<HttpSettings>,
 }
@@ -70,17 +73,17 @@ impl App {
     /// table checked now, so a misconfiguration stops start-up instead of
     /// failing a user's first request), else the in-memory store.
     pub async fn from_config(config: Config, host: Host) -> Result<Self, StoreError> {
-        let store: Arc<dyn SessionStore> = match &config.dynamodb_table {
+        let parts = match &config.dynamodb_table {
             Some(table) => {
-                let store = DynamoStore::from_env(table.clone()).await;
+                let store = Arc::new(DynamoStore::from_env(table.clone()).await);
                 store.check_table().await?;
-                Arc::new(store)
+                Parts {
+                    store: Some(store.clone()),
+                    records: Some(store),
+                    ..Parts::default()
+                }
             }
-            None => Arc::new(MemoryStore::new(config.max_sessions)),
-        };
-        let parts = Parts {
-            store: Some(store),
-            ..Parts::default()
+            None => Parts::default(),
         };
         Ok(Self::with_parts(config, host, parts))
     }
@@ -92,9 +95,9 @@ impl App {
             config.supabase_anon_key.clone(),
             parts.http.unwrap_or_default(),
         );
-        let store = parts
-            .store
-            .unwrap_or_else(|| Arc::new(MemoryStore::new(config.max_sessions)));
+        let memory = Arc::new(MemoryStore::new(config.max_sessions));
+        let store = parts.store.unwrap_or_else(|| memory.clone());
+        let records = parts.records.unwrap_or(memory);
         let origins = OriginPolicy {
             allowed_origins: config.allowed_origins.clone(),
             allowed_hosts: config.allowed_hosts.clone(),
@@ -109,6 +112,7 @@ impl App {
             config,
             upstream,
             store,
+            records,
             clock: parts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             host,
             origins,

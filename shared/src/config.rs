@@ -13,6 +13,9 @@ pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co
 pub const DEFAULT_MAX_SESSIONS: usize = 500;
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_millis(1_800_000);
 pub const DEFAULT_PORT: u16 = 8080;
+/// Access tokens we issue live a day: hosted clients often never refresh,
+/// and the tokens stay revocable at once.
+pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -31,6 +34,8 @@ pub struct Config {
     pub session_ttl: Duration,
     pub port: u16,
     pub dynamodb_table: Option<String>,
+    /// `OAUTH_ACCESS_TOKEN_TTL_SECS`: lifetime of the access tokens of mode A.
+    pub access_token_ttl: Duration,
 }
 
 /// A variable that could not be parsed; the message names it.
@@ -80,6 +85,10 @@ impl Config {
                 .transpose()?
                 .unwrap_or(DEFAULT_PORT),
             dynamodb_table: get("DYNAMODB_TABLE").map(|v| v.trim().to_owned()),
+            access_token_ttl: get("OAUTH_ACCESS_TOKEN_TTL_SECS")
+                .map(|v| positive("OAUTH_ACCESS_TOKEN_TTL_SECS", &v))
+                .transpose()?
+                .map_or(DEFAULT_ACCESS_TOKEN_TTL, Duration::from_secs),
         })
     }
 

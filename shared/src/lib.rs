@@ -10,6 +10,7 @@ pub mod docs;
 pub mod domain;
 pub mod host;
 pub mod mcp;
+pub mod oauth;
 pub mod router;
 pub mod session;
 pub mod store;

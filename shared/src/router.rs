@@ -5,7 +5,8 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::App;
-use crate::mcp;
+use crate::mcp::{self, Auth};
+use crate::oauth;
 use crate::web::{BodyTooLarge, Response, cors, reply};
 
 const MCP_METHODS: &str = "GET, POST, DELETE, OPTIONS";
@@ -20,18 +21,24 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
     match path.as_str() {
         "/mcp" | "/mcp/" => {
             let headers = request.headers().clone();
-            let response = match method {
-                Method::POST if request.extensions().get::<BodyTooLarge>().is_some() => {
+            if method == Method::OPTIONS {
+                return cors::preflight(&headers, MCP_METHODS);
+            }
+            let response = match authenticate(app, &headers).await {
+                Err(challenge) => challenge,
+                Ok(_) if request.extensions().get::<BodyTooLarge>().is_some() => {
                     mcp::post::too_large()
                 }
-                Method::POST => mcp::post::handle(app, request).await,
-                Method::GET => mcp::stream::handle(app, request).await,
-                Method::DELETE => mcp::end::handle(app, request).await,
-                Method::OPTIONS => return cors::preflight(&headers, MCP_METHODS),
-                _ => not_allowed(MCP_METHODS),
+                Ok(auth) => match method {
+                    Method::POST => mcp::post::handle(app, request, auth).await,
+                    Method::GET => mcp::stream::handle(app, request, auth).await,
+                    Method::DELETE => mcp::end::handle(app, request, auth).await,
+                    _ => not_allowed(MCP_METHODS),
+                },
             };
             cors::decorate(&headers, response)
         }
+        path if oauth::is_oauth_path(path) => oauth::handle(app, request).await,
         "/healthz" if method == Method::GET || method == Method::HEAD => {
             reply::json(StatusCode::OK, &json!({ "status": "ok" }))
         }
@@ -45,6 +52,20 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             "no such endpoint; see /docs",
         ),
     }
+}
+
+/// Mode A: `/mcp` needs one of our access tokens (else 401 with the
+/// discovery challenge). Mode B: a bearer, if any, is the user's own token.
+async fn authenticate(app: &App, headers: &http::HeaderMap) -> Result<Auth, Response> {
+    if !app.config.oauth_enabled() {
+        return Ok(Auth::from_headers(headers));
+    }
+    let grant = oauth::bearer::validate(app, headers).await?;
+    let token = Auth::from_headers(headers)
+        .bearer
+        .map(|bearer| bearer.token.expose().to_owned())
+        .unwrap_or_default();
+    Ok(Auth::granted(&token, grant))
 }
 
 fn not_allowed(allow: &'static str) -> Response {

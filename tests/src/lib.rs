@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use malgomo::clock::ManualClock;
-use malgomo::store::SessionStore;
+use malgomo::store::{RecordStore, SessionStore};
 use malgomo::upstream::HttpSettings;
 use malgomo::{App, Config, Host, Parts};
 use malgomo_sim::Simulator;
@@ -43,6 +43,8 @@ pub struct Options {
     pub sim: Option<Arc<Simulator>>,
     /// A session store other than the embedded in-memory one.
     pub store: Option<Arc<dyn SessionStore>>,
+    /// An OAuth record store other than the embedded in-memory one.
+    pub records: Option<Arc<dyn RecordStore>>,
     /// Share a clock between apps (two instances, one time).
     pub clock: Option<Arc<ManualClock>>,
 }
@@ -59,6 +61,7 @@ impl Default for Options {
             },
             sim: None,
             store: None,
+            records: None,
             clock: None,
         }
     }
@@ -95,6 +98,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         clock: Some(clock.clone()),
         http: Some(options.http),
         store: options.store,
+        records: options.records,
     };
     let app = Arc::new(App::with_parts(config, host, parts));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

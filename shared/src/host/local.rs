@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use crate::app::App;
 use crate::mcp::negotiate::MAX_BODY_BYTES;
 use crate::router;
-use crate::web::{BodyTooLarge, Response};
+use crate::web::{BodyTooLarge, ClientIp, Response};
 
 /// Serves `app` on `listener` until `shutdown` completes. Connections in
 /// flight are not waited for: a held SSE stream would never finish.
@@ -56,6 +56,7 @@ pub async fn serve(
 async fn handle(app: &App, request: hyper::Request<Incoming>, peer: SocketAddr) -> Response {
     let (parts, body) = request.into_parts();
     let mut parts = parts;
+    parts.extensions.insert(ClientIp(peer.ip()));
     let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         // The router answers 413 after its origin guard and with CORS.

@@ -19,6 +19,8 @@ pub struct OpenSession {
 pub struct Call<'a> {
     pub app: &'a App,
     pub bearer: Option<Bearer>,
+    /// Mode A: the grant behind the access token.
+    pub grant: Option<crate::oauth::GrantAccess>,
     pub session: Option<OpenSession>,
 }
 

@@ -5,11 +5,11 @@ use http::StatusCode;
 
 use super::answer::{refuse, store_failure};
 use super::jsonrpc::SERVER_BUSY;
-use super::{Bearer, resolve};
+use super::{Auth, resolve};
 use crate::app::App;
 use crate::web::{Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
     let headers = request.headers();
     if !headers.contains_key(super::negotiate::SESSION_ID) {
         return refuse(
@@ -19,8 +19,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             "Bad Request: Mcp-Session-Id header is required",
         );
     }
-    let bearer = Bearer::from_headers(headers);
-    let open = match resolve::session(app, headers, bearer.as_ref(), None).await {
+    let open = match resolve::session(app, headers, auth.bearer.as_ref(), None).await {
         Ok(Some(open)) => open,
         Ok(None) => return resolve::not_found(None),
         Err(refused) => return refused,

@@ -36,6 +36,35 @@ impl Bearer {
     }
 }
 
+/// Who is calling: mode B may carry a user's Supabase token; mode A always
+/// carries our access token, validated into the grant behind it.
+#[derive(Clone, Debug, Default)]
+pub struct Auth {
+    pub bearer: Option<Bearer>,
+    pub grant: Option<crate::oauth::GrantAccess>,
+}
+
+impl Auth {
+    /// Mode B: an `Authorization: Bearer` is the user's upstream token.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        Self {
+            bearer: Bearer::from_headers(headers),
+            grant: None,
+        }
+    }
+
+    /// Mode A: a validated access token of ours.
+    pub fn granted(token: &str, grant: crate::oauth::GrantAccess) -> Self {
+        Self {
+            bearer: Some(Bearer {
+                token: Secret::new(token),
+                identity: grant.identity.clone(),
+            }),
+            grant: Some(grant),
+        }
+    }
+}
+
 fn hash(value: &str) -> String {
     hex::encode(Sha256::digest(value))
 }

@@ -14,5 +14,5 @@ pub mod stream;
 mod version;
 
 pub use call::{Call, OpenSession};
-pub use identity::Bearer;
+pub use identity::{Auth, Bearer};
 pub use version::ProtocolVersion;

@@ -14,13 +14,13 @@ use super::jsonrpc::{
 };
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
-use super::{Bearer, Call, ProtocolVersion, resolve};
+use super::{Auth, Bearer, Call, ProtocolVersion, resolve};
 use crate::app::App;
 use crate::session::{SessionId, SessionRecord};
 use crate::store::StoreError;
 use crate::web::{Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
     let headers = request.headers();
     if !negotiate::is_json(headers) {
         return refuse(
@@ -45,16 +45,15 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
         Ok(payload) => payload,
         Err(reply) => return rpc(StatusCode::BAD_REQUEST, &reply.to_json(), answer),
     };
-    let bearer = Bearer::from_headers(headers);
     match payload {
         Payload::Single(Message::Request(req)) if req.method == INITIALIZE => {
-            start_session(app, req, bearer.as_ref(), answer).await
+            start_session(app, req, auth.bearer.as_ref(), answer).await
         }
         Payload::Single(Message::Request(req)) if !methods::is_known(&req.method) => {
             let reply = Reply::error(req.id, RpcError::method_not_found(&req.method));
             rpc(StatusCode::OK, &reply.to_json(), answer)
         }
-        payload => serve(app, headers, payload, bearer, answer).await,
+        payload => serve(app, headers, payload, auth, answer).await,
     }
 }
 
@@ -123,7 +122,7 @@ async fn serve(
     app: &App,
     headers: &http::HeaderMap,
     payload: Payload,
-    bearer: Option<Bearer>,
+    auth: Auth,
     answer: Answer,
 ) -> Response {
     let first_id = match &payload {
@@ -144,7 +143,8 @@ async fn serve(
             );
         }
     };
-    let session = match resolve::session(app, headers, bearer.as_ref(), first_id.clone()).await {
+    let session = match resolve::session(app, headers, auth.bearer.as_ref(), first_id.clone()).await
+    {
         Ok(session) => session,
         Err(refused) => return refused,
     };
@@ -155,7 +155,8 @@ async fn serve(
         .unwrap_or(ProtocolVersion::ASSUMED);
     let mut call = Call {
         app,
-        bearer,
+        bearer: auth.bearer,
+        grant: auth.grant,
         session,
     };
     let response = match payload {

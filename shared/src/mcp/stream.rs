@@ -9,11 +9,11 @@ use http::{HeaderValue, StatusCode, header};
 
 use super::answer::refuse;
 use super::jsonrpc::{INVALID_REQUEST, SERVER_BUSY};
-use super::{Bearer, ProtocolVersion, negotiate, resolve};
+use super::{Auth, ProtocolVersion, negotiate, resolve};
 use crate::app::App;
 use crate::web::{Body, KeepAliveStream, Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
     if !app.host.can_stream {
         let mut response = reply::empty(StatusCode::METHOD_NOT_ALLOWED);
         response.headers_mut().insert(
@@ -42,8 +42,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             ),
         );
     }
-    let bearer = Bearer::from_headers(headers);
-    if let Err(refused) = resolve::session(app, headers, bearer.as_ref(), None).await {
+    if let Err(refused) = resolve::session(app, headers, auth.bearer.as_ref(), None).await {
         return refused;
     }
     let mut response = http::Response::new(Body::Sse(KeepAliveStream::new(app.keep_alive)));

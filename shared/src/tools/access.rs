@@ -14,6 +14,8 @@ use super::ToolOutput;
 
 /// The token a call will use, by precedence.
 enum Credential {
+    /// Mode A: the grant behind our access token; renewed server-side.
+    Grant(crate::oauth::GrantAccess),
     /// `Authorization: Bearer` on this request: the client owns its renewal.
     Bearer(TokenSet),
     /// The session's `malgomo_login`; refreshed and persisted here.
@@ -25,6 +27,9 @@ enum Credential {
 pub const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
 
 fn credential(call: &Call<'_>) -> Option<Credential> {
+    if let Some(grant) = &call.grant {
+        return Some(Credential::Grant(grant.clone()));
+    }
     if let Some(bearer) = &call.bearer {
         return Some(Credential::Bearer(TokenSet::bearer(bearer.token.clone())));
     }
@@ -53,6 +58,20 @@ where
     let fetch = |token| fetch(api.clone(), token);
     let result = match credential {
         Credential::Session(tokens) => read_as_session(call, &tokens, fetch).await,
+        Credential::Grant(grant) => {
+            let app = call.app;
+            with_fresh_token(
+                &grant.login.tokens,
+                app.clock.now_secs(),
+                |stale| {
+                    let grant = &grant;
+                    async move { crate::oauth::upstream::renew(app, grant, &stale).await }
+                },
+                fetch,
+            )
+            .await
+            .result
+        }
         // The client (or the operator) owns these tokens' renewal.
         Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => {
             fetch(tokens.access_token).await
@@ -109,13 +128,22 @@ where
 /// The agent-facing message for an upstream failure.
 pub fn explain(call: &Call<'_>, err: &UpstreamError) -> String {
     match err {
+        UpstreamError::Unauthorized(_) if call.grant.is_some() => {
+            "unauthorized — your MalGomo sign-in has ended; reconnect the connector in your app to sign in again".into()
+        }
         UpstreamError::Unauthorized(_) if call.bearer.is_some() => {
             "unauthorized — the bearer token on this connection was refused (expired or invalid); reconnect with a fresh token".into()
         }
         UpstreamError::Unauthorized(_) => {
             "not logged in — your MalGomo login expired or was revoked; call malgomo_login with your MalGomo email and password".into()
         }
-        UpstreamError::Forbidden(_) => match call.login().map(|login: &Login| login.me.role) {
+        UpstreamError::Forbidden(_) => match call
+            .grant
+            .as_ref()
+            .map(|grant| &grant.login)
+            .or(call.login())
+            .map(|login: &Login| login.me.role)
+        {
             Some(role) => format!(
                 "forbidden — dashboard data is owner/admin only; you are a {role}"
             ),

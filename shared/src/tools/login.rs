@@ -53,6 +53,13 @@ impl Tool for Login {
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let input: Input = arguments(args)?;
+        if let Some(grant) = &call.grant {
+            let me = &grant.login.me;
+            return Ok(ToolOutput::text(format!(
+                "You are already signed in as {} ({} of {}): on this server sign-in happens when the connector is added, in your browser — no login tool is needed. To switch accounts, reconnect the connector.",
+                me.email, me.role, me.agency_name
+            )));
+        }
         if call.bearer.is_some() {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",

@@ -34,6 +34,19 @@ impl Tool for Logout {
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
+        if let Some(grant) = &call.grant {
+            let email = grant.login.me.email.clone();
+            return Ok(
+                match crate::oauth::revoke_grant(call.app, &grant.grant_id).await {
+                    Ok(()) => ToolOutput::text(format!(
+                        "Signed out {email}: this connector's tokens are revoked. Reconnect the connector to sign in again."
+                    )),
+                    Err(err) => {
+                        ToolOutput::error(format!("could not sign out ({err}) — try again"))
+                    }
+                },
+            );
+        }
         let Some(login) = call.login().cloned() else {
             let text = if call.bearer.is_some() {
                 "this connection authenticates with a bearer token, which the client holds; nothing to log out here — disconnect or drop the token in the client"

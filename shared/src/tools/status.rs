@@ -56,7 +56,23 @@ impl Tool for Status {
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
-        let report = if let Some(login) = call.login() {
+        let report = if let Some(grant) = &call.grant {
+            let me = &grant.login.me;
+            Report {
+                logged_in: true,
+                via: "oauth",
+                email: Some(me.email.clone()),
+                role: Some(me.role.to_string()),
+                agency: Some(me.agency_name.clone()),
+                agency_id: Some(me.agency_id.clone()),
+                token_expires_at: grant.login.tokens.expires_at.and_then(rfc3339),
+                can_read_dashboard: Some(me.role.can_read_dashboard()),
+                message: format!(
+                    "Signed in at connect as {} ({} of {}); the token renews automatically.",
+                    me.email, me.role, me.agency_name
+                ),
+            }
+        } else if let Some(login) = call.login() {
             let me = &login.me;
             Report {
                 logged_in: true,

@@ -8,6 +8,11 @@ pub mod reply;
 pub use body::{Body, KeepAliveStream};
 pub use reply::Response;
 
+/// The client's IP address, as the host knows it (the TCP peer locally; the
+/// viewer address the front door reports on Lambda). Used for rate limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 /// Marks a request whose body the host cut off at the size limit; the router
 /// answers it 413 (after the origin guard, with CORS).
 #[derive(Clone, Copy, Debug)]

@@ -1,0 +1,235 @@
+//! `GET /authorize`: validate the request, then show the sign-in page.
+//! Until the client and redirect URI are known good, errors are shown on
+//! our page — never redirected (an open redirector otherwise).
+
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode, header};
+use url::Url;
+
+use super::form::Form;
+use super::page::{self, SignIn};
+use super::pkce::Challenge;
+use super::records::{ClientRecord, PendingRecord, encode, pending_key};
+use super::redirect::RedirectUri;
+use super::{OAuthError, PENDING_TTL, clients, metadata};
+use crate::app::App;
+use crate::crypto::{random_token, sha256_hex};
+use crate::web::Response;
+
+pub const CSRF_COOKIE: &str = "malgomo_csrf";
+
+pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
+    let Some(public_url) = app.config.public_url.as_ref() else {
+        return page::error(
+            StatusCode::NOT_FOUND,
+            "OAuth is not enabled on this server.",
+        );
+    };
+    let form = match Form::parse(request.uri().query().unwrap_or_default().as_bytes()) {
+        Ok(form) => form,
+        Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
+    };
+    let (client, redirect) = match trusted_redirect(app, &form).await {
+        Ok(trusted) => trusted,
+        Err(message) => return page::error(StatusCode::BAD_REQUEST, &message),
+    };
+    let state = form.get("state").map(str::to_owned);
+    let back = |err: OAuthError| redirect_error(public_url, &redirect, state.as_deref(), &err);
+    if form.get("response_type") != Some("code") {
+        return back(OAuthError {
+            code: "unsupported_response_type",
+            ..OAuthError::invalid_request("response_type must be code")
+        });
+    }
+    let challenge = match Challenge::parse(
+        form.get("code_challenge"),
+        form.get("code_challenge_method"),
+    ) {
+        Ok(challenge) => challenge,
+        Err(err) => return back(err),
+    };
+    let resource = match resource(public_url, form.get("resource")) {
+        Ok(resource) => resource,
+        Err(err) => return back(err),
+    };
+    let scope = scope(form.get("scope"));
+    let request_id = random_token("mar_");
+    let csrf = random_token("");
+    let client_name = client
+        .client_name
+        .clone()
+        .unwrap_or_else(|| client.client_id.clone());
+    let pending = PendingRecord {
+        client_id: client.client_id.clone(),
+        client_name: client_name.clone(),
+        redirect_uri: redirect.to_string(),
+        state,
+        code_challenge: challenge,
+        resource,
+        scope,
+        csrf_hash: sha256_hex(&csrf),
+    };
+    let now = app.clock.now_ms();
+    let ttl = PENDING_TTL.as_millis() as i64;
+    if let Err(err) = app
+        .records
+        .create_record(&pending_key(&request_id), &encode(&pending), now + ttl, now)
+        .await
+    {
+        tracing::error!(error = %err, "pending authorization not stored");
+        return page::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is temporarily unavailable; try again shortly.",
+        );
+    }
+    let mut response = page::sign_in(
+        StatusCode::OK,
+        &SignIn {
+            client_name: &client_name,
+            redirect_host: &redirect_label(&redirect),
+            request_id: &request_id,
+            csrf: &csrf,
+            email: "",
+            message: None,
+        },
+    );
+    set_csrf_cookie(&mut response, &csrf, public_url.scheme() == "https");
+    response
+}
+
+/// The client and the redirect URI it asked for, once both check out.
+async fn trusted_redirect(app: &App, form: &Form) -> Result<(ClientRecord, Url), String> {
+    let client_id = form
+        .get("client_id")
+        .ok_or("The request names no client (client_id is missing).")?;
+    let client = clients::find(app, client_id)
+        .await
+        .map_err(|_| "Sign-in is temporarily unavailable; try again shortly.".to_owned())?
+        .ok_or(
+            "The app asking for access is not registered with this server (unknown client_id).",
+        )?;
+    let registered: Vec<RedirectUri> = client
+        .redirect_uris
+        .iter()
+        .filter_map(|uri| RedirectUri::parse(uri).ok())
+        .collect();
+    let requested = match form.get("redirect_uri") {
+        Some(raw) => {
+            Url::parse(raw).map_err(|_| "The redirect_uri is not a valid URI.".to_owned())?
+        }
+        None if registered.len() == 1 => registered[0].url().clone(),
+        None => return Err("The request has no redirect_uri.".into()),
+    };
+    if !registered.iter().any(|uri| uri.matches(&requested)) {
+        return Err("The redirect_uri is not one this app registered.".into());
+    }
+    Ok((client, requested))
+}
+
+/// RFC 8707: the resource must be our `/mcp` (a trailing slash is fine);
+/// clients that omit it (Codex) get ours.
+fn resource(public_url: &Url, given: Option<&str>) -> Result<String, OAuthError> {
+    let ours = metadata::resource(public_url);
+    match given {
+        None => Ok(ours),
+        Some(given) if given.trim_end_matches('/') == ours => Ok(ours),
+        Some(given) => Err(OAuthError::invalid_target(format!(
+            "resource {given:?} is not served here; use {ours}"
+        ))),
+    }
+}
+
+/// The granted scope: what was asked for of what we support, else the default.
+fn scope(requested: Option<&str>) -> String {
+    let known: Vec<&str> = requested
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|s| metadata::SCOPES_SUPPORTED.contains(s))
+        .collect();
+    if known.contains(&metadata::SCOPE) {
+        known.join(" ")
+    } else if known.is_empty() {
+        metadata::SCOPE.to_owned()
+    } else {
+        format!("{} {}", metadata::SCOPE, known.join(" "))
+    }
+}
+
+/// What the page says the user is sent back to.
+pub fn redirect_label(url: &Url) -> String {
+    match url.host_str() {
+        Some(host) => host.to_owned(),
+        None => format!("{}:", url.scheme()),
+    }
+}
+
+/// A redirect to the client carrying `params` plus `iss` (RFC 9207).
+pub fn redirect_to(public_url: &Url, target: &Url, params: &[(&str, &str)]) -> Response {
+    let mut url = target.clone();
+    {
+        let mut query = url.query_pairs_mut();
+        for (name, value) in params {
+            query.append_pair(name, value);
+        }
+        query.append_pair("iss", &metadata::issuer(public_url));
+    }
+    let mut response = crate::web::reply::empty(StatusCode::SEE_OTHER);
+    if let Ok(location) = HeaderValue::from_str(url.as_str()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn redirect_error(
+    public_url: &Url,
+    target: &Url,
+    state: Option<&str>,
+    err: &OAuthError,
+) -> Response {
+    let mut params = vec![
+        ("error", err.code),
+        ("error_description", err.description.as_str()),
+    ];
+    if let Some(state) = state {
+        params.push(("state", state));
+    }
+    redirect_to(public_url, target, &params)
+}
+
+fn set_csrf_cookie(response: &mut Response, csrf: &str, secure: bool) {
+    let cookie = format!(
+        "{CSRF_COOKIE}={csrf}; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        PENDING_TTL.as_secs(),
+        if secure { "; Secure" } else { "" }
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_defaults_and_filters() {
+        assert_eq!(scope(None), "mcp");
+        assert_eq!(scope(Some("")), "mcp");
+        assert_eq!(scope(Some("offline_access")), "mcp offline_access");
+        assert_eq!(
+            scope(Some("mcp offline_access bogus")),
+            "mcp offline_access"
+        );
+    }
+
+    #[test]
+    fn resource_accepts_ours_with_or_without_slash() {
+        let url = Url::parse("https://mcp.example.com").unwrap();
+        assert_eq!(resource(&url, None).unwrap(), "https://mcp.example.com/mcp");
+        assert!(resource(&url, Some("https://mcp.example.com/mcp/")).is_ok());
+        assert!(resource(&url, Some("https://other.example.com/mcp")).is_err());
+    }
+}

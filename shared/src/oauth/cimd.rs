@@ -1,0 +1,225 @@
+//! Client ID Metadata Documents: a client_id that is an https URL names a
+//! JSON document describing the client. Fetching it is an SSRF door, so
+//! the host must resolve to public addresses only (the connection is pinned
+//! to the checked address), the body is capped, redirects are not followed,
+//! and the answer is cached — a stale copy is kept when a refetch fails.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::OAuthError;
+use super::records::{ClientRecord, encode, load};
+use super::redirect::RedirectUri;
+use crate::app::App;
+use crate::crypto::sha256_hex;
+
+const MAX_BYTES: usize = 5 * 1024;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Refetch a cached document after an hour; keep a copy for a week.
+const FRESH_FOR_MS: i64 = 60 * 60 * 1000;
+const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    client: ClientRecord,
+    fetched_at_ms: i64,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    client_id: String,
+    client_name: Option<String>,
+    client_uri: Option<String>,
+    redirect_uris: Vec<String>,
+    token_endpoint_auth_method: Option<String>,
+    scope: Option<String>,
+}
+
+/// True when `client_id` is a metadata document URL rather than a registered id.
+pub fn is_document_url(client_id: &str) -> bool {
+    client_id.starts_with("https://") || client_id.starts_with("http://")
+}
+
+pub async fn client(app: &App, url: &str) -> Result<Option<ClientRecord>, OAuthError> {
+    let key = format!("cimd#{}", sha256_hex(url));
+    let now = app.clock.now_ms();
+    let cached = load::<Cached>(app.records.as_ref(), &key, now).await?;
+    if let Some(cached) = &cached
+        && now - cached.value.fetched_at_ms < FRESH_FOR_MS
+    {
+        return Ok(Some(cached.value.client.clone()));
+    }
+    match fetch(app, url).await {
+        Ok(client) => {
+            let entry = Cached {
+                client: client.clone(),
+                fetched_at_ms: now,
+            };
+            let data = encode(&entry);
+            let stored = match &cached {
+                Some(old) => app
+                    .records
+                    .update_record(&key, &data, now + KEEP_FOR_MS, old.version)
+                    .await
+                    .map(|_| ()),
+                None => {
+                    app.records
+                        .create_record(&key, &data, now + KEEP_FOR_MS, now)
+                        .await
+                }
+            };
+            if let Err(err) = stored {
+                tracing::debug!(error = %err, "client metadata not cached");
+            }
+            Ok(Some(client))
+        }
+        Err(reason) => {
+            tracing::info!(%reason, "client metadata document fetch failed");
+            Ok(cached.map(|c| c.value.client))
+        }
+    }
+}
+
+async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
+    let url = Url::parse(raw).map_err(|_| "not a URL".to_owned())?;
+    let loopback_allowed = app
+        .config
+        .public_url
+        .as_ref()
+        .is_some_and(crate::config::is_loopback_host);
+    let allowed_scheme = url.scheme() == "https" || (loopback_allowed && url.scheme() == "http");
+    if !allowed_scheme || url.fragment().is_some() || !url.username().is_empty() {
+        return Err("client_id must be an https URL without fragment or credentials".into());
+    }
+    let host = url.host_str().ok_or("no host")?.to_owned();
+    let port = url.port_or_known_default().ok_or("no port")?;
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|_| "host does not resolve".to_owned())?
+        .collect();
+    let address = addresses
+        .iter()
+        .copied()
+        .find(|a| public(a.ip()) || (loopback_allowed && a.ip().is_loopback()))
+        .filter(|_| {
+            addresses
+                .iter()
+                .all(|a| public(a.ip()) || (loopback_allowed && a.ip().is_loopback()))
+        })
+        .ok_or("host resolves to a private, link-local or metadata address")?;
+    let http = reqwest::Client::builder()
+        .timeout(FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, address)
+        .build()
+        .map_err(|_| "no HTTP client".to_owned())?;
+    let mut response = http
+        .get(url.clone())
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| "fetch failed".to_owned())?;
+    if !response.status().is_success() {
+        return Err(format!("answered {}", response.status().as_u16()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|_| "read failed".to_owned())?
+    {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BYTES {
+            return Err("document larger than 5 KB".into());
+        }
+    }
+    let document: Document =
+        serde_json::from_slice(&body).map_err(|e| format!("not client metadata: {e}"))?;
+    if document.client_id != raw {
+        return Err("the document's client_id differs from its URL".into());
+    }
+    let redirect_uris = document
+        .redirect_uris
+        .iter()
+        .map(|uri| RedirectUri::parse(uri).map(|u| u.as_str().to_owned()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.description)?;
+    let auth_method = document
+        .token_endpoint_auth_method
+        .unwrap_or_else(|| "none".into());
+    if auth_method != "none" {
+        return Err("a metadata-document client must use token_endpoint_auth_method none".into());
+    }
+    Ok(ClientRecord {
+        client_id: raw.to_owned(),
+        secret_hash: None,
+        auth_method,
+        redirect_uris,
+        client_name: document.client_name.map(|n| n.chars().take(200).collect()),
+        client_uri: document.client_uri,
+        scope: document.scope,
+        issued_at: app.clock.now_secs(),
+    })
+}
+
+/// Not loopback, private, link-local (incl. the 169.254.169.254 metadata
+/// service), CGNAT, unspecified, multicast or documentation space.
+fn public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return public(IpAddr::V4(v4));
+            }
+            // fc00::/7 (unique local, incl. the fd00:ec2::254 metadata
+            // service) and fe80::/10 (link-local).
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_metadata_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {
+            assert!(public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

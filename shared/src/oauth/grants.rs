@@ -1,0 +1,170 @@
+//! Grants and the tokens we issue for them. A grant holds the user's
+//! upstream tokens sealed under a random grant key; each access or refresh
+//! token carries that key wrapped under a key derived from itself, so only
+//! a token holder can open the upstream tokens, and a table dump opens
+//! nothing. Tokens are opaque, stored only as hashes, and audience-bound.
+
+use serde::{Deserialize, Serialize};
+
+use super::OAuthError;
+use super::records::{AccessRecord, GrantRecord, Loaded, access_key, encode, grant_key, load};
+use crate::app::App;
+use crate::crypto::{derive_key, open, random_bytes, random_token, seal, sha256_hex};
+use crate::session::Login;
+
+pub type GrantKey = [u8; 32];
+
+/// How long a grant (and its refresh token) lives without use.
+pub const GRANT_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The token pair a token response carries.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub scope: String,
+}
+
+/// A refresh token names its grant: `mgr_<grant id>.<secret>`.
+pub fn grant_of_refresh(token: &str) -> Option<&str> {
+    token
+        .strip_prefix("mgr_")?
+        .split_once('.')
+        .map(|(grant, _)| grant)
+}
+
+pub fn wrap(label: &str, token: &str, aad: &str, key: &GrantKey) -> Vec<u8> {
+    seal(&derive_key(label, token), aad.as_bytes(), key)
+}
+
+pub fn unwrap(label: &str, token: &str, aad: &str, wrapped: &[u8]) -> Option<GrantKey> {
+    open(&derive_key(label, token), aad.as_bytes(), wrapped)?
+        .try_into()
+        .ok()
+}
+
+pub fn seal_login(grant_id: &str, key: &GrantKey, login: &Login) -> Vec<u8> {
+    seal(key, grant_key(grant_id).as_bytes(), &encode(login))
+}
+
+pub fn open_login(grant_id: &str, key: &GrantKey, sealed: &[u8]) -> Option<Login> {
+    let plain = open(key, grant_key(grant_id).as_bytes(), sealed)?;
+    serde_json::from_slice(&plain).ok()
+}
+
+/// Creates a grant for a signed-in user; returns its id and key.
+pub async fn create(
+    app: &App,
+    client_id: &str,
+    scope: &str,
+    resource: &str,
+    login: &Login,
+) -> Result<(String, GrantKey), OAuthError> {
+    let grant_id = hex::encode(random_bytes());
+    let key = random_bytes();
+    let record = GrantRecord {
+        client_id: client_id.to_owned(),
+        scope: scope.to_owned(),
+        resource: resource.to_owned(),
+        me: login.me.clone(),
+        upstream: seal_login(&grant_id, &key, login),
+        refresh_hash: None,
+        refresh_wrapped_key: None,
+        previous: None,
+        lease_until_ms: None,
+    };
+    let now = app.clock.now_ms();
+    app.records
+        .create_record(
+            &grant_key(&grant_id),
+            &encode(&record),
+            now + GRANT_TTL_MS,
+            now,
+        )
+        .await?;
+    Ok((grant_id, key))
+}
+
+pub async fn load_grant(
+    app: &App,
+    grant_id: &str,
+) -> Result<Option<Loaded<GrantRecord>>, OAuthError> {
+    load(
+        app.records.as_ref(),
+        &grant_key(grant_id),
+        app.clock.now_ms(),
+    )
+    .await
+}
+
+/// Revokes a grant: every token of it stops working at once (validation
+/// reads the grant).
+pub async fn revoke(app: &App, grant_id: &str) -> Result<(), OAuthError> {
+    app.records.delete_record(&grant_key(grant_id)).await?;
+    tracing::info!("grant revoked");
+    Ok(())
+}
+
+/// Issues a fresh access + refresh pair for `grant` (whose stored version is
+/// `version`), recording the refresh token (and, when rotating, the one it
+/// replaces with a handoff of the new pair). `Err(Conflict)`-style races
+/// surface as `Ok(None)` so the caller can re-read and decide again.
+pub async fn issue(
+    app: &App,
+    grant_id: &str,
+    key: &GrantKey,
+    grant: &Loaded<GrantRecord>,
+    rotated_from: Option<&str>,
+) -> Result<Option<Pair>, OAuthError> {
+    let now = app.clock.now_ms();
+    let ttl = app.config.access_token_ttl.as_millis() as i64;
+    let access_token = random_token("mga_");
+    let refresh_token = format!("mgr_{grant_id}.{}", random_token(""));
+    let pair = Pair {
+        access_token: access_token.clone(),
+        refresh_token: refresh_token.clone(),
+        expires_in: ttl / 1000,
+        scope: grant.value.scope.clone(),
+    };
+    let mut record = grant.value.clone();
+    let grant_aad = grant_key(grant_id);
+    record.refresh_hash = Some(sha256_hex(&refresh_token));
+    record.refresh_wrapped_key = Some(wrap("refresh", &refresh_token, &grant_aad, key));
+    record.previous = rotated_from.map(|old| super::records::PreviousRefresh {
+        hash: sha256_hex(old),
+        until_ms: now + super::REFRESH_GRACE.as_millis() as i64,
+        handoff: seal(
+            &derive_key("handoff", old),
+            grant_aad.as_bytes(),
+            &encode(&pair),
+        ),
+    });
+    match app
+        .records
+        .update_record(
+            &grant_aad,
+            &encode(&record),
+            now + GRANT_TTL_MS,
+            grant.version,
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(crate::store::StoreError::Conflict) => return Ok(None),
+        Err(err) => return Err(err.into()),
+    }
+    let access_aad = access_key(&access_token);
+    let access = AccessRecord {
+        grant_id: grant_id.to_owned(),
+        client_id: grant.value.client_id.clone(),
+        resource: grant.value.resource.clone(),
+        scope: grant.value.scope.clone(),
+        expires_at_ms: now + ttl,
+        wrapped_key: wrap("access", &access_token, &access_aad, key),
+    };
+    app.records
+        .create_record(&access_aad, &encode(&access), now + ttl, now)
+        .await?;
+    Ok(Some(pair))
+}

@@ -1,0 +1,241 @@
+//! `POST /oauth/login`: the sign-in form. Checks the CSRF token, limits
+//! attempts per email and per client IP across instances, signs in with
+//! Supabase (password grant + access probe), and on success redirects to
+//! the client with a single-use code.
+
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode, header};
+use url::Url;
+
+use super::authorize::{CSRF_COOKIE, redirect_label, redirect_to};
+use super::form::Form;
+use super::page::{self, SignIn};
+use super::records::{CodeRecord, PendingRecord, code_key, encode, load, pending_key};
+use super::{CODE_TTL, grants};
+use crate::app::App;
+use crate::crypto::{random_token, same, sha256_hex};
+use crate::domain::{Email, Secret};
+use crate::session::Login;
+use crate::upstream::UpstreamError;
+use crate::web::{ClientIp, Response};
+
+/// Sign-in attempts allowed per window, per email and per client IP.
+pub const ATTEMPTS_PER_EMAIL: u64 = 10;
+pub const ATTEMPTS_PER_IP: u64 = 30;
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+
+pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
+    let Some(public_url) = app.config.public_url.as_ref() else {
+        return page::error(
+            StatusCode::NOT_FOUND,
+            "OAuth is not enabled on this server.",
+        );
+    };
+    let form = match Form::parse(request.body()) {
+        Ok(form) => form,
+        Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
+    };
+    let request_id = form.get("request_id").unwrap_or_default();
+    let now = app.clock.now_ms();
+    let pending =
+        match load::<PendingRecord>(app.records.as_ref(), &pending_key(request_id), now).await {
+            Ok(Some(pending)) => pending.value,
+            Ok(None) => {
+                return page::error(
+                    StatusCode::BAD_REQUEST,
+                    "This sign-in page has expired. Go back to your app and connect again.",
+                );
+            }
+            Err(_) => return unavailable(),
+        };
+    let csrf = form.get("csrf_token").unwrap_or_default();
+    let cookie = cookie(request.headers(), CSRF_COOKIE).unwrap_or_default();
+    if csrf.is_empty() || !same(csrf, &cookie) || !same(&sha256_hex(csrf), &pending.csrf_hash) {
+        return page::error(
+            StatusCode::FORBIDDEN,
+            "The form's security token is missing or does not match. Reload the sign-in page from your app and try again.",
+        );
+    }
+    let Ok(redirect) = Url::parse(&pending.redirect_uri) else {
+        return unavailable();
+    };
+    let raw_email = form.get("email").unwrap_or_default().to_owned();
+    let again = |status: StatusCode, message: &str| {
+        page::sign_in(
+            status,
+            &SignIn {
+                client_name: &pending.client_name,
+                redirect_host: &redirect_label(&redirect),
+                request_id,
+                csrf,
+                email: &raw_email,
+                message: Some(message),
+            },
+        )
+    };
+    let Ok(email) = Email::parse(&raw_email) else {
+        return again(
+            StatusCode::BAD_REQUEST,
+            "Enter the email address you use for MalGomo.",
+        );
+    };
+    let password = Secret::new(form.get("password").unwrap_or_default());
+    if password.is_empty() {
+        return again(StatusCode::BAD_REQUEST, "Enter your password.");
+    }
+    match over_limit(app, &email, request, now).await {
+        Ok(None) => {}
+        Ok(Some(retry_after)) => {
+            let mut response = again(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many sign-in attempts. Wait a few minutes, then try again.",
+            );
+            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
+        Err(()) => return unavailable(),
+    }
+    let login = match sign_in(app, &email, &password).await {
+        Ok(login) => login,
+        Err(err) => {
+            let (status, message) = explain(&err);
+            return again(status, message);
+        }
+    };
+    drop(password);
+    match issue_code(app, &pending, &login).await {
+        Ok(code) => {
+            if let Err(err) = app.records.delete_record(&pending_key(request_id)).await {
+                tracing::debug!(error = %err, "pending authorization not deleted");
+            }
+            tracing::info!(role = %login.me.role, "OAuth sign-in succeeded");
+            let mut params = vec![("code", code.as_str())];
+            if let Some(state) = pending.state.as_deref() {
+                params.push(("state", state));
+            }
+            redirect_to(public_url, &redirect, &params)
+        }
+        Err(()) => unavailable(),
+    }
+}
+
+async fn sign_in(app: &App, email: &Email, password: &Secret) -> Result<Login, UpstreamError> {
+    let grant = app.upstream.auth.password_grant(email, password).await?;
+    let me = app.upstream.api.me(&grant.tokens.access_token).await?;
+    Ok(Login {
+        tokens: grant.tokens,
+        me,
+    })
+}
+
+async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result<String, ()> {
+    let (grant_id, key) = grants::create(
+        app,
+        &pending.client_id,
+        &pending.scope,
+        &pending.resource,
+        login,
+    )
+    .await
+    .map_err(|_| ())?;
+    let code = random_token("mgc_");
+    let key_name = code_key(&code);
+    let now = app.clock.now_ms();
+    let record = CodeRecord {
+        grant_id,
+        client_id: pending.client_id.clone(),
+        redirect_uri: pending.redirect_uri.clone(),
+        code_challenge: pending.code_challenge.clone(),
+        resource: pending.resource.clone(),
+        scope: pending.scope.clone(),
+        wrapped_key: grants::wrap("code", &code, &key_name, &key),
+        valid_until_ms: now + CODE_TTL.as_millis() as i64,
+        used: false,
+    };
+    // Kept well past its validity, so a replay can still be recognised.
+    app.records
+        .create_record(
+            &key_name,
+            &encode(&record),
+            now + 10 * CODE_TTL.as_millis() as i64,
+            now,
+        )
+        .await
+        .map_err(|_| ())?;
+    Ok(code)
+}
+
+/// Counts this attempt for the email and the client IP; `Some(seconds)` to
+/// wait when either is over its limit.
+async fn over_limit(
+    app: &App,
+    email: &Email,
+    request: &http::Request<Bytes>,
+    now: i64,
+) -> Result<Option<i64>, ()> {
+    let window = now.div_euclid(WINDOW_MS);
+    let window_end = (window + 1) * WINDOW_MS;
+    let ip = request
+        .extensions()
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let by_email = format!("limit#email#{}#{window}", sha256_hex(email.as_str()));
+    let by_ip = format!("limit#ip#{}#{window}", sha256_hex(&ip));
+    let emails = app
+        .records
+        .increment(&by_email, window_end, now)
+        .await
+        .map_err(|_| ())?;
+    let ips = app
+        .records
+        .increment(&by_ip, window_end, now)
+        .await
+        .map_err(|_| ())?;
+    let over = emails > ATTEMPTS_PER_EMAIL || ips > ATTEMPTS_PER_IP;
+    Ok(over.then(|| ((window_end - now) / 1000).max(1)))
+}
+
+fn explain(err: &UpstreamError) -> (StatusCode, &'static str) {
+    match err {
+        UpstreamError::InvalidCredentials => {
+            (StatusCode::UNAUTHORIZED, "Invalid email or password.")
+        }
+        UpstreamError::EmailNotConfirmed => (
+            StatusCode::FORBIDDEN,
+            "This account's email address is not confirmed yet. Confirm it from MalGomo's email, then sign in.",
+        ),
+        UpstreamError::RateLimited { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "MalGomo is limiting sign-in attempts. Wait a minute, then try again.",
+        ),
+        UpstreamError::NotConfigured => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is not configured on this server (SUPABASE_ANON_KEY is not set).",
+        ),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "MalGomo is unavailable right now. Try again in a moment.",
+        ),
+    }
+}
+
+fn unavailable() -> Response {
+    page::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sign-in is temporarily unavailable; try again shortly.",
+    )
+}
+
+fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}

@@ -1,0 +1,192 @@
+//! `POST /token`: the authorization-code and refresh-token grants.
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::json;
+
+use super::error::no_store;
+use super::form::Form;
+use super::grants::{self, Pair};
+use super::records::{CodeRecord, GrantRecord, Loaded, code_key, encode, grant_key, load};
+use super::{OAuthError, clients, metadata};
+use crate::app::App;
+use crate::crypto::{derive_key, open, same, sha256_hex};
+
+use crate::web::{Response, reply};
+
+pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
+    let form = Form::parse(request.body())?;
+    let client = clients::authenticate(app, request.headers(), &form).await?;
+    let pair = match form.require("grant_type")? {
+        "authorization_code" => exchange_code(app, &client.client_id, &form).await?,
+        "refresh_token" => refresh(app, &client.client_id, &form).await?,
+        other => {
+            return Err(OAuthError::unsupported_grant_type(format!(
+                "grant_type {other:?} is not supported"
+            )));
+        }
+    };
+    let mut response = reply::json(
+        StatusCode::OK,
+        &json!({
+            "access_token": pair.access_token,
+            "token_type": "Bearer",
+            "expires_in": pair.expires_in,
+            "refresh_token": pair.refresh_token,
+            "scope": pair.scope,
+        }),
+    );
+    no_store(&mut response);
+    Ok(response)
+}
+
+async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
+    let code = form.require("code")?;
+    let key_name = code_key(code);
+    let now = app.clock.now_ms();
+    let Some(loaded) = load::<CodeRecord>(app.records.as_ref(), &key_name, now).await? else {
+        return Err(OAuthError::invalid_grant(
+            "unknown or expired authorization code",
+        ));
+    };
+    let record = &loaded.value;
+    if record.used {
+        grants::revoke(app, &record.grant_id).await?;
+        return Err(OAuthError::invalid_grant(
+            "authorization code already used; the tokens it issued are revoked",
+        ));
+    }
+    // Single use, atomically: of two concurrent exchanges one wins.
+    let mut used = record.clone();
+    used.used = true;
+    match app
+        .records
+        .update_record(
+            &key_name,
+            &encode(&used),
+            loaded.expires_at_ms,
+            loaded.version,
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(crate::store::StoreError::Conflict) => {
+            grants::revoke(app, &record.grant_id).await?;
+            return Err(OAuthError::invalid_grant("authorization code already used"));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    if now > record.valid_until_ms {
+        return Err(OAuthError::invalid_grant("authorization code expired"));
+    }
+    if record.client_id != client_id {
+        return Err(OAuthError::invalid_grant(
+            "authorization code was issued to another client",
+        ));
+    }
+    if form.get("redirect_uri") != Some(record.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri does not match the authorization request",
+        ));
+    }
+    let verifier = form.require("code_verifier")?;
+    if !record.code_challenge.verify(verifier) {
+        return Err(OAuthError::invalid_grant("PKCE verification failed"));
+    }
+    check_resource(app, form.get("resource"), &record.resource)?;
+    let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
+        .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
+    let Some(grant) = grants::load_grant(app, &record.grant_id).await? else {
+        return Err(OAuthError::invalid_grant("the grant was revoked"));
+    };
+    grants::issue(app, &record.grant_id, &key, &grant, None)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_grant("the grant changed concurrently; start again"))
+}
+
+/// Rotation: the presented current token gets a new pair; the token just
+/// rotated out still works for the grace window and gets the current pair;
+/// any other token of the grant is a replay and revokes it.
+async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
+    let token = form.require("refresh_token")?;
+    let grant_id = grants::grant_of_refresh(token)
+        .ok_or_else(|| OAuthError::invalid_grant("unknown refresh token"))?
+        .to_owned();
+    let hash = sha256_hex(token);
+    // A lost race means another request rotated the same grant: look again.
+    for _ in 0..3 {
+        let Some(grant) = grants::load_grant(app, &grant_id).await? else {
+            return Err(OAuthError::invalid_grant(
+                "refresh token revoked or expired",
+            ));
+        };
+        if grant.value.client_id != client_id {
+            return Err(OAuthError::invalid_grant(
+                "refresh token was issued to another client",
+            ));
+        }
+        check_resource(app, form.get("resource"), &grant.value.resource)?;
+        if grant
+            .value
+            .refresh_hash
+            .as_deref()
+            .is_some_and(|h| same(h, &hash))
+        {
+            let key = grant
+                .value
+                .refresh_wrapped_key
+                .as_deref()
+                .and_then(|wrapped| {
+                    grants::unwrap("refresh", token, &grant_key(&grant_id), wrapped)
+                })
+                .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
+            match grants::issue(app, &grant_id, &key, &grant, Some(token)).await? {
+                Some(pair) => return Ok(pair),
+                None => continue,
+            }
+        }
+        return previous(app, &grant_id, &grant, token, &hash).await;
+    }
+    Err(OAuthError::temporarily_unavailable(
+        "the grant is busy; try again",
+    ))
+}
+
+async fn previous(
+    app: &App,
+    grant_id: &str,
+    grant: &Loaded<GrantRecord>,
+    token: &str,
+    hash: &str,
+) -> Result<Pair, OAuthError> {
+    let now = app.clock.now_ms();
+    if let Some(previous) = &grant.value.previous
+        && same(&previous.hash, hash)
+        && now <= previous.until_ms
+    {
+        let plain = open(
+            &derive_key("handoff", token),
+            grant_key(grant_id).as_bytes(),
+            &previous.handoff,
+        )
+        .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
+        return serde_json::from_slice(&plain)
+            .map_err(|_| OAuthError::invalid_grant("refresh token is damaged"));
+    }
+    grants::revoke(app, grant_id).await?;
+    Err(OAuthError::invalid_grant(
+        "refresh token already used; the grant is revoked — sign in again",
+    ))
+}
+
+fn check_resource(app: &App, given: Option<&str>, bound: &str) -> Result<(), OAuthError> {
+    let Some(given) = given else { return Ok(()) };
+    let ours = app.config.public_url.as_ref().map(metadata::resource);
+    if given.trim_end_matches('/') == bound && ours.as_deref() == Some(bound) {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_target(format!(
+            "resource {given:?} does not match the grant"
+        )))
+    }
+}
