@@ -38,7 +38,8 @@ fn start_moto() -> String {
         .port();
     // The shell kills moto when our stdin pipe closes, i.e. when the test
     // process exits, however it exits.
-    let script = format!("moto_server -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid");
+    let script =
+        format!("moto_server -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid");
     let child = Command::new("sh")
         .args(["-c", &script])
         .stdin(Stdio::piped())
@@ -121,7 +122,10 @@ pub async fn client(counter: Option<Counter>) -> Client {
 pub async fn fresh_store(counter: Option<Counter>) -> DynamoStore {
     let table = format!("malgomo-test-{}", uuid_like());
     let store = DynamoStore::new(client(counter.clone()).await, table);
-    store.create_table().await.expect("table created on the loopback server");
+    store
+        .create_table()
+        .await
+        .expect("table created on the loopback server");
     if let Some(counter) = counter {
         counter.reset();
     }
@@ -135,5 +139,10 @@ fn uuid_like() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
-    format!("{}-{}-{}", std::process::id(), nanos, NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}-{}",
+        std::process::id(),
+        nanos,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }

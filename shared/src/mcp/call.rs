@@ -40,6 +40,17 @@ impl Call<'_> {
         &mut self,
         change: impl Fn(&mut SessionRecord),
     ) -> Result<(), StoreError> {
+        self.update_session_when(|_| true, change).await
+    }
+
+    /// Like [`Self::update_session`], but only while `needed` holds of the
+    /// record — checked again on the fresh record after a lost race, so a
+    /// burst of requests writes once.
+    pub async fn update_session_when(
+        &mut self,
+        needed: impl Fn(&SessionRecord) -> bool,
+        change: impl Fn(&mut SessionRecord),
+    ) -> Result<(), StoreError> {
         let now = self.app.clock.now_ms();
         let expiry = self.app.expiry;
         let change = |record: &mut SessionRecord| {
@@ -51,6 +62,9 @@ impl Call<'_> {
             return Ok(());
         };
         let store = &self.app.store;
+        if !needed(&open.stored.record) {
+            return Ok(());
+        }
         let mut record = open.stored.record.clone();
         change(&mut record);
         match store.update(&open.id, &record, open.stored.version).await {
@@ -62,6 +76,10 @@ impl Call<'_> {
                 let Some(fresh) = store.get(&open.id, now).await? else {
                     return Err(StoreError::Conflict);
                 };
+                if !needed(&fresh.record) {
+                    open.stored = fresh;
+                    return Ok(());
+                }
                 let mut record = fresh.record.clone();
                 change(&mut record);
                 open.stored = store.update(&open.id, &record, fresh.version).await?;

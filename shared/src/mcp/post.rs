@@ -212,14 +212,9 @@ async fn run(call: &mut Call<'_>, req: Request) -> Reply {
 async fn touch(call: &mut Call<'_>) {
     let now = call.now_ms();
     let expiry = call.app.expiry;
-    let due = call
-        .session
-        .as_ref()
-        .is_some_and(|open| expiry.touch_due(&open.stored.record, now));
-    if !due {
-        return;
-    }
-    let result = call.update_session(|_| {}).await;
+    let result = call
+        .update_session_when(|record| expiry.touch_due(record, now), |_| {})
+        .await;
     if let Err(err) = result {
         tracing::debug!(error = %err, "session touch skipped");
     }

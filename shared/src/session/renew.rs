@@ -89,7 +89,7 @@ async fn refresh_holding_lease(
         Err(UpstreamError::Unauthorized(_)) => record.login = None,
         Err(_) => {}
     }
-    let saved = app.store.update(id, &record, held.version).await;
+    let saved = save_holding_lease(app, id, held.version, record, tokens).await;
     let grant = refreshed?;
     let stored = saved.map_err(|err| {
         tracing::warn!(error = %err, "renewed token could not be saved");
@@ -99,6 +99,44 @@ async fn refresh_holding_lease(
         tokens: grant.tokens,
         stored,
     })
+}
+
+/// Saves the lease holder's result. Another request may have written the
+/// session meanwhile (a touch, say): re-read and re-apply while the stored
+/// login is still the one we renewed, so the new tokens are never lost.
+async fn save_holding_lease(
+    app: &App,
+    id: &SessionId,
+    version: u64,
+    record: crate::session::SessionRecord,
+    renewed_from: &TokenSet,
+) -> Result<Versioned, StoreError> {
+    let mut attempt = (version, record);
+    for _ in 0..5 {
+        match app.store.update(id, &attempt.1, attempt.0).await {
+            Err(StoreError::Conflict) => {}
+            other => return other,
+        }
+        let fresh = app
+            .store
+            .get(id, app.clock.now_ms())
+            .await?
+            .ok_or(StoreError::Conflict)?;
+        let still_ours = fresh
+            .record
+            .login
+            .as_ref()
+            .is_some_and(|login| login.tokens.access_token == renewed_from.access_token);
+        if !still_ours {
+            // Logged out or replaced meanwhile: leave it be.
+            return Ok(fresh);
+        }
+        let mut merged = fresh.record.clone();
+        merged.login = attempt.1.login.clone();
+        merged.refresh_lease_until_ms = None;
+        attempt = (fresh.version, merged);
+    }
+    Err(StoreError::Conflict)
 }
 
 fn ended() -> UpstreamError {
