@@ -6,7 +6,11 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, header};
+use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, service_fn};
+use malgomo::web::ClientIp;
 use malgomo::{App, Config, Host, router};
 
 /// Runs the shared router as a Lambda function until the runtime stops it.
@@ -24,7 +28,11 @@ pub async fn run() -> Result<(), lambda_http::Error> {
 /// One event → one response. Lambda buffers, so streams never occur here
 /// (`Host::lambda()` answers `GET /mcp` with 405).
 pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
-    let (parts, body) = request.into_parts();
+    let client_ip = client_ip(&request);
+    let (mut parts, body) = request.into_parts();
+    if let Some(ip) = client_ip {
+        parts.extensions.insert(ClientIp(ip));
+    }
     let bytes = match body {
         Body::Empty => Bytes::new(),
         Body::Text(text) => Bytes::from(text),
@@ -32,7 +40,8 @@ pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
         _ => Bytes::new(),
     };
     let response = router::handle(app, http::Request::from_parts(parts, bytes)).await;
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    join_repeated_headers(&mut parts.headers);
     let body = match body.into_bytes() {
         None => Body::Empty,
         Some(bytes) if bytes.is_empty() => Body::Empty,
@@ -43,4 +52,41 @@ pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
         },
     };
     http::Response::from_parts(parts, body)
+}
+
+/// The viewer's address: the last `X-Forwarded-For` entry, which the front
+/// door (CloudFront) appends and a client cannot forge; else the address
+/// that reached the function.
+fn client_ip(request: &Request) -> Option<std::net::IpAddr> {
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok());
+    forwarded.or_else(|| match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref()?.parse().ok(),
+        _ => None,
+    })
+}
+
+/// API Gateway v2 / Function URL responses keep only the first value of a
+/// repeated header, so repeated values are joined (RFC 9110 §5.3);
+/// `Set-Cookie` travels separately as `cookies` and is left alone.
+pub fn join_repeated_headers(headers: &mut HeaderMap) {
+    let names: Vec<_> = headers.keys().cloned().collect();
+    for name in names {
+        if name == header::SET_COOKIE || headers.get_all(&name).iter().count() < 2 {
+            continue;
+        }
+        let joined = headers
+            .get_all(&name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(value) = HeaderValue::from_str(&joined) {
+            headers.insert(name, value);
+        }
+    }
 }

@@ -1,0 +1,691 @@
+//! The Lambda functions as Lambda runs them: the real `lambda-mcp` and
+//! `lambda-health` binaries polling a Runtime API emulator, fed the sample
+//! events kept in `events/` (Function URL and HTTP API v2 payloads, the
+//! ones `sam local invoke -e` uses), against the upstream simulator and a
+//! DynamoDB table on the loopback test server.
+
+mod support;
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use malgomo::{App, Config, Host};
+use malgomo_tests::accounts;
+use serde_json::{Value, json};
+use support::{Function, Upstreams};
+
+const FUNCTION_URL_INITIALIZE: &str = include_str!("../../events/function-url-initialize.json");
+const FUNCTION_URL_TOOLS_LIST: &str = include_str!("../../events/function-url-tools-list.json");
+const HTTPAPI_HEALTHZ: &str = include_str!("../../events/httpapi-healthz.json");
+const HTTPAPI_INITIALIZE: &str = include_str!("../../events/httpapi-initialize.json");
+
+const LAMBDA_MCP: &str = env!("CARGO_BIN_EXE_lambda-mcp");
+const LAMBDA_HEALTH: &str = env!("CARGO_BIN_EXE_lambda-health");
+const PROTOCOL: &str = "2025-06-18";
+
+// ---- events ---------------------------------------------------------------
+
+fn sample(text: &str) -> Value {
+    serde_json::from_str(text).expect("the sample event is JSON")
+}
+
+/// A sample event with its method, body and headers patched.
+struct Event(Value);
+
+impl Event {
+    fn from(sample_text: &str) -> Self {
+        Self(sample(sample_text))
+    }
+
+    fn method(mut self, method: &str) -> Self {
+        self.0["requestContext"]["http"]["method"] = json!(method);
+        // HTTP API route keys name the method; a Function URL's is `$default`.
+        let path = self.0["rawPath"].as_str().unwrap_or("/").to_owned();
+        let route = json!(format!("{method} {path}"));
+        if self.0["routeKey"] != "$default" {
+            self.0["routeKey"] = route.clone();
+        }
+        if self.0["requestContext"]["routeKey"] != "$default" {
+            self.0["requestContext"]["routeKey"] = route;
+        }
+        self
+    }
+
+    fn path(mut self, path: &str) -> Self {
+        self.0["rawPath"] = json!(path);
+        self.0["requestContext"]["http"]["path"] = json!(path);
+        self
+    }
+
+    /// A JSON body (content-length follows), or none.
+    fn body(mut self, body: Option<&Value>) -> Self {
+        let event = self.0.as_object_mut().expect("an event object");
+        match body {
+            Some(body) => {
+                let text = body.to_string();
+                event.insert("body".into(), json!(text));
+                self.0["headers"]["content-length"] = json!(text.len().to_string());
+            }
+            None => {
+                event.remove("body");
+                self.0["headers"]["content-length"] = json!("0");
+                self = self.without("content-type");
+            }
+        }
+        self
+    }
+
+    fn header(mut self, name: &str, value: &str) -> Self {
+        self.0["headers"][name] = json!(value);
+        self
+    }
+
+    fn without(mut self, name: &str) -> Self {
+        if let Some(headers) = self.0["headers"].as_object_mut() {
+            headers.remove(name);
+        }
+        self
+    }
+
+    fn session(self, session: Option<&str>) -> Self {
+        match session {
+            Some(id) => self
+                .header("mcp-session-id", id)
+                .header("mcp-protocol-version", PROTOCOL),
+            None => self.without("mcp-session-id"),
+        }
+    }
+
+    fn build(self) -> Value {
+        self.0
+    }
+}
+
+fn rpc(id: i64, method: &str, params: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
+}
+
+fn tool_call(id: i64, name: &str, arguments: Value) -> Value {
+    rpc(
+        id,
+        "tools/call",
+        json!({ "name": name, "arguments": arguments }),
+    )
+}
+
+// ---- responses ------------------------------------------------------------
+
+fn status(response: &Value) -> u64 {
+    response["statusCode"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("a statusCode: {response}"))
+}
+
+fn header<'a>(response: &'a Value, name: &str) -> Option<&'a str> {
+    response["headers"][name].as_str()
+}
+
+/// The body as JSON: a text body (`isBase64Encoded` false) holding JSON.
+fn body(response: &Value) -> Value {
+    assert_eq!(
+        response["isBase64Encoded"], false,
+        "a JSON body is text: {response}"
+    );
+    let text = response["body"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a body: {response}"));
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("a JSON body ({err}): {response}"))
+}
+
+fn session_id(response: &Value) -> String {
+    header(response, "mcp-session-id")
+        .unwrap_or_else(|| panic!("an Mcp-Session-Id header: {response}"))
+        .to_owned()
+}
+
+/// `tools/call` through a Function URL event; returns the tool result.
+async fn call_tool(function: &Function, session: &str, name: &str, arguments: Value) -> Value {
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .session(Some(session))
+                .body(Some(&tool_call(3, name, arguments)))
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 200, "{name}: {response}");
+    let answer = body(&response);
+    answer
+        .get("result")
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} gave no result: {answer}"))
+}
+
+async fn start_mcp(upstreams: &Upstreams) -> Function {
+    Function::spawn(LAMBDA_MCP, &upstreams.env()).await
+}
+
+// ---- the MCP flow through the binary --------------------------------------
+
+#[tokio::test]
+async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
+    let upstreams = Upstreams::start().await;
+    let function = start_mcp(&upstreams).await;
+
+    // initialize: the sample as shipped.
+    let response = function.call(sample(FUNCTION_URL_INITIALIZE)).await;
+    assert_eq!(status(&response), 200, "{response}");
+    assert_eq!(header(&response, "content-type"), Some("application/json"));
+    let session = session_id(&response);
+    let answer = body(&response);
+    assert_eq!(answer["id"], 0, "{answer}");
+    assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
+    assert!(
+        answer["result"]["serverInfo"]["name"].is_string(),
+        "{answer}"
+    );
+
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .session(Some(&session))
+                .body(Some(
+                    &json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }),
+                ))
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 202, "{response}");
+
+    // login
+    let owner = accounts::find("owner@agency-a.test").expect("the demo owner");
+    let login = call_tool(
+        &function,
+        &session,
+        "malgomo_login",
+        json!({ "email": owner.email, "password": owner.password }),
+    )
+    .await;
+    assert_eq!(login["isError"], false, "{login}");
+
+    // tools/list: the sample, with the session patched in.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_TOOLS_LIST)
+                .header("mcp-session-id", &session)
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 200, "{response}");
+    let tools = body(&response)["result"]["tools"].clone();
+    assert!(
+        tools
+            .as_array()
+            .is_some_and(|tools| tools.iter().any(|t| t["name"] == "malgomo_get_kpis")),
+        "{tools}"
+    );
+
+    // tools/call
+    let kpis = call_tool(
+        &function,
+        &session,
+        "malgomo_get_kpis",
+        json!({ "period": "7d" }),
+    )
+    .await;
+    assert_eq!(kpis["isError"], false, "{kpis}");
+    assert!(
+        kpis["structuredContent"]["hero_net_eur"].is_number(),
+        "{kpis}"
+    );
+
+    // GET /mcp: no stream behind a buffering front door.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .method("GET")
+                .body(None)
+                .header("accept", "text/event-stream")
+                .session(Some(&session))
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 405, "{response}");
+    assert_eq!(
+        header(&response, "allow"),
+        Some("POST, DELETE, OPTIONS"),
+        "{response}"
+    );
+
+    // DELETE ends the session ...
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .method("DELETE")
+                .body(None)
+                .session(Some(&session))
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 204, "{response}");
+    assert!(
+        response["body"].is_null() || response["body"] == "",
+        "{response}"
+    );
+
+    // ... so the next request on it is 404.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_TOOLS_LIST)
+                .header("mcp-session-id", &session)
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 404, "{response}");
+    let answer = body(&response);
+    assert!(answer["error"]["message"].is_string(), "{answer}");
+}
+
+#[tokio::test]
+async fn http_api_v2_events_reach_the_same_router_with_the_same_response_shape() {
+    let upstreams = Upstreams::start().await;
+    let function = start_mcp(&upstreams).await;
+
+    let via_api = function.call(sample(HTTPAPI_INITIALIZE)).await;
+    assert_eq!(status(&via_api), 200, "{via_api}");
+    assert_eq!(header(&via_api, "content-type"), Some("application/json"));
+    let session = session_id(&via_api);
+    let answer = body(&via_api);
+    assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
+
+    // The session lives in the table, whatever door the next request uses.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_TOOLS_LIST)
+                .header("mcp-session-id", &session)
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 200, "{response}");
+
+    // Both payloads parse as API Gateway v2 requests and answer alike.
+    let via_url = function.call(sample(FUNCTION_URL_INITIALIZE)).await;
+    let keys = |response: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = response
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&via_api), keys(&via_url));
+    assert_eq!(
+        keys(&via_url),
+        [
+            "body",
+            "cookies",
+            "headers",
+            "isBase64Encoded",
+            "multiValueHeaders",
+            "statusCode"
+        ]
+    );
+    let names = |response: &Value| -> Vec<String> {
+        let mut names: Vec<String> = response["headers"]
+            .as_object()
+            .expect("headers")
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&via_api), names(&via_url));
+}
+
+#[tokio::test]
+async fn lambda_health_answers_the_http_api_healthz_sample() {
+    let upstreams = Upstreams::start().await;
+    let function = Function::spawn(LAMBDA_HEALTH, &upstreams.env()).await;
+    let response = function.call(sample(HTTPAPI_HEALTHZ)).await;
+    assert_eq!(status(&response), 200, "{response}");
+    assert_eq!(header(&response, "content-type"), Some("application/json"));
+    assert_eq!(body(&response), json!({ "status": "ok" }));
+}
+
+/// What `sam local invoke -e events/<file>` gets from a fresh container.
+#[tokio::test]
+async fn every_sample_event_as_shipped_gets_a_meaningful_answer() {
+    let upstreams = Upstreams::start().await;
+    let function = start_mcp(&upstreams).await;
+    for (name, text, expected) in [
+        ("function-url-initialize", FUNCTION_URL_INITIALIZE, 200),
+        // Its session id is a placeholder to replace: a clear 404.
+        ("function-url-tools-list", FUNCTION_URL_TOOLS_LIST, 404),
+        ("httpapi-initialize", HTTPAPI_INITIALIZE, 200),
+        ("httpapi-healthz", HTTPAPI_HEALTHZ, 200),
+    ] {
+        let response = function.call(sample(text)).await;
+        assert_eq!(status(&response), expected, "{name}: {response}");
+        assert!(body(&response).is_object(), "{name}: {response}");
+    }
+}
+
+// ---- start-up and runtime errors ------------------------------------------
+
+#[tokio::test]
+async fn a_missing_table_stops_start_up_with_a_message_naming_it() {
+    let upstreams = Upstreams::start().await;
+    let missing = format!("{}-missing", upstreams.table);
+    let mut env = upstreams.env();
+    env.retain(|(name, _)| *name != "DYNAMODB_TABLE");
+    env.push(("DYNAMODB_TABLE", missing.clone()));
+    let function = Function::spawn(LAMBDA_MCP, &env).await;
+
+    let exit = function.exited().await;
+    let output = function.output();
+    // `run()` fails before `lambda_http::run`, so the runtime never polls
+    // and never posts `/init/error`: the process exits non-zero, its
+    // message on stderr (which Lambda puts in the function's log).
+    assert!(!exit.success, "{exit:?}\n{output}");
+    assert_eq!(exit.code, Some(1), "{output}");
+    assert!(output.contains(&missing), "names the table:\n{output}");
+    assert!(output.contains("--create-table"), "says the fix:\n{output}");
+    assert_eq!(function.api.polls(), 0, "{output}");
+    assert!(function.api.init_error().is_none());
+}
+
+#[tokio::test]
+async fn an_event_that_is_not_http_is_an_invocation_error_and_the_function_keeps_serving() {
+    let upstreams = Upstreams::start().await;
+    let function = Function::spawn(LAMBDA_HEALTH, &upstreams.env()).await;
+    let error = function
+        .invoke(json!({ "source": "aws.events", "detail": {} }))
+        .await
+        .expect_err("not an HTTP event");
+    assert!(
+        error.contains("expects a JSON payload from Amazon API Gateway"),
+        "{error}"
+    );
+    let response = function.call(sample(HTTPAPI_HEALTHZ)).await;
+    assert_eq!(status(&response), 200, "{response}");
+}
+
+// ---- headers --------------------------------------------------------------
+
+/// What the shared router answers in-process for the same request: the
+/// reference the Lambda response's headers must match.
+async fn router_answer(
+    upstreams: &Upstreams,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> http::Response<malgomo::web::Body> {
+    router_answer_with(&upstreams.env(), method, path, headers, body).await
+}
+
+async fn router_answer_with(
+    env: &[(&'static str, String)],
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> http::Response<malgomo::web::Body> {
+    let config = Config::from_lookup(|name| {
+        env.iter()
+            .find(|(key, _)| *key == name)
+            .filter(|(key, _)| *key != "DYNAMODB_TABLE")
+            .map(|(_, value)| value.clone())
+    })
+    .expect("valid configuration");
+    let app = App::new(config, Host::lambda());
+    let mut request = http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Bytes::copy_from_slice(body.as_bytes()))
+        .expect("a request");
+    malgomo::router::handle(&app, request).await
+}
+
+fn assert_same_headers(expected: &http::HeaderMap, response: &Value, what: &str) {
+    let actual = response["headers"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: headers: {response}"));
+    let mut expected_names: Vec<&str> = expected.keys().map(|k| k.as_str()).collect();
+    let mut actual_names: Vec<&str> = actual.keys().map(String::as_str).collect();
+    expected_names.sort();
+    actual_names.sort();
+    assert_eq!(actual_names, expected_names, "{what}: {response}");
+    for name in expected.keys() {
+        let values: Vec<&str> = expected
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().expect("ASCII header"))
+            .collect();
+        assert_eq!(
+            actual[name.as_str()].as_str(),
+            Some(values.join(", ").as_str()),
+            "{what}: header {name}: {response}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn error_responses_keep_the_routers_headers_unchanged() {
+    let upstreams = Upstreams::start().await;
+    let function = start_mcp(&upstreams).await;
+    let origin = "https://claude.ai";
+
+    // 404: an unknown session, from a browser origin (CORS headers, which
+    // expose WWW-Authenticate and Mcp-Session-Id to the page).
+    let headers = [
+        ("content-type", "application/json"),
+        ("accept", "application/json, text/event-stream"),
+        ("origin", origin),
+        ("mcp-session-id", "no-such-session"),
+        ("mcp-protocol-version", PROTOCOL),
+    ];
+    let mut event = Event::from(FUNCTION_URL_TOOLS_LIST);
+    for (name, value) in headers {
+        event = event.header(name, value);
+    }
+    let event = event.build();
+    let sent_body = event["body"].as_str().expect("a body").to_owned();
+    let response = function.call(event).await;
+    assert_eq!(status(&response), 404, "{response}");
+    let mut reference = headers.to_vec();
+    reference.push((
+        "host",
+        "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws",
+    ));
+    let expected = router_answer(&upstreams, "POST", "/mcp", &reference, &sent_body).await;
+    assert_eq!(expected.status(), 404);
+    assert!(
+        expected
+            .headers()
+            .get("access-control-expose-headers")
+            .is_some_and(|v| v.to_str().unwrap().contains("WWW-Authenticate")),
+        "{:?}",
+        expected.headers()
+    );
+    assert_same_headers(expected.headers(), &response, "404");
+
+    // 400: DELETE without a session id.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .method("DELETE")
+                .body(None)
+                .header("origin", origin)
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 400, "{response}");
+    let expected = router_answer(&upstreams, "DELETE", "/mcp", &[("origin", origin)], "").await;
+    assert_eq!(expected.status(), 400);
+    assert_same_headers(expected.headers(), &response, "400");
+
+    // 405: GET /mcp, with its Allow header.
+    let response = function
+        .call(
+            Event::from(FUNCTION_URL_INITIALIZE)
+                .method("GET")
+                .body(None)
+                .header("accept", "text/event-stream")
+                .header("origin", origin)
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 405, "{response}");
+    let expected = router_answer(
+        &upstreams,
+        "GET",
+        "/mcp",
+        &[("accept", "text/event-stream"), ("origin", origin)],
+        "",
+    )
+    .await;
+    assert_same_headers(expected.headers(), &response, "405");
+
+    // 404 on a path the function does not serve, through an HTTP API event.
+    let response = function
+        .call(
+            Event::from(HTTPAPI_HEALTHZ)
+                .path("/no-such-route")
+                .method("GET")
+                .build(),
+        )
+        .await;
+    assert_eq!(status(&response), 404, "{response}");
+    let expected = router_answer(&upstreams, "GET", "/no-such-route", &[], "").await;
+    assert_same_headers(expected.headers(), &response, "404 route");
+    assert_eq!(body(&response)["error"], "not_found", "{response}");
+}
+
+/// With `PUBLIC_URL` set, `/mcp` without a bearer is a 401 whose
+/// `WWW-Authenticate` challenge (OAuth discovery) must reach the client as
+/// the router wrote it: the function never renames or drops it.
+#[tokio::test]
+async fn the_oauth_challenge_keeps_its_www_authenticate_header() {
+    let upstreams = Upstreams::start().await;
+    let mut env = upstreams.env();
+    env.push(("PUBLIC_URL", "https://mcp.example.test".to_owned()));
+    let function = Function::spawn(LAMBDA_MCP, &env).await;
+    let origin = "https://claude.ai";
+
+    let event = Event::from(FUNCTION_URL_INITIALIZE)
+        .header("origin", origin)
+        .build();
+    let sent_body = event["body"].as_str().expect("a body").to_owned();
+    let response = function.call(event).await;
+    assert_eq!(status(&response), 401, "{response}");
+    let challenge = header(&response, "www-authenticate").unwrap_or_default();
+    assert!(
+        challenge.starts_with("Bearer ") && challenge.contains("resource_metadata="),
+        "{response}"
+    );
+    assert!(
+        response["headers"]
+            .as_object()
+            .is_some_and(|h| h.keys().all(|k| !k.starts_with("x-amzn-remapped"))),
+        "{response}"
+    );
+
+    let expected = router_answer_with(
+        &env,
+        "POST",
+        "/mcp",
+        &[
+            ("content-type", "application/json"),
+            ("accept", "application/json, text/event-stream"),
+            ("origin", origin),
+            (
+                "host",
+                "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws",
+            ),
+        ],
+        &sent_body,
+    )
+    .await;
+    assert_eq!(expected.status(), 401);
+    assert_same_headers(expected.headers(), &response, "401");
+}
+
+// ---- lambda_http's response serialisation ---------------------------------
+
+/// Runs one v2 event through `lambda_http`'s adapter (what `lambda_http::run`
+/// does per invocation) around a handler that answers `answer`, and returns
+/// the JSON the runtime would post.
+async fn serialised(answer: http::Response<lambda_http::Body>) -> Value {
+    use lambda_http::{Adapter, Context, LambdaEvent, Service, service_fn};
+    let event: lambda_http::request::LambdaRequest =
+        serde_json::from_str(FUNCTION_URL_INITIALIZE).expect("the sample parses");
+    let answer = std::sync::Mutex::new(Some(answer));
+    let handler = service_fn(|_request: lambda_http::Request| {
+        let response = answer.lock().unwrap().take().expect("one call");
+        async move { Ok::<_, Infallible>(response) }
+    });
+    let mut adapter = Adapter::from(handler);
+    let response = adapter
+        .call(LambdaEvent::new(event, Context::default()))
+        .await
+        .expect("infallible");
+    serde_json::to_value(&response).expect("serialisable")
+}
+
+#[tokio::test]
+async fn lambda_http_moves_set_cookie_to_cookies_and_keeps_text_bodies_text() {
+    let response = serialised(
+        http::Response::builder()
+            .status(401)
+            .header(
+                "www-authenticate",
+                r#"Bearer resource_metadata="https://x/.well-known/oauth-protected-resource""#,
+            )
+            .header("set-cookie", "a=1")
+            .header("set-cookie", "b=2")
+            .header("content-type", "application/json")
+            .body(lambda_http::Body::Text("{}".into()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({
+            "statusCode": 401,
+            "headers": {
+                "www-authenticate": r#"Bearer resource_metadata="https://x/.well-known/oauth-protected-resource""#,
+                "content-type": "application/json",
+            },
+            "multiValueHeaders": {},
+            "body": "{}",
+            "isBase64Encoded": false,
+            "cookies": ["a=1", "b=2"],
+        })
+    );
+}
+
+#[tokio::test]
+async fn repeated_response_headers_survive_the_lambda_response() {
+    let mut answer = http::Response::builder()
+        .status(401)
+        .header("www-authenticate", r#"Bearer realm="mcp""#)
+        .header("www-authenticate", r#"Basic realm="legacy""#)
+        .header("vary", "Origin")
+        .header("vary", "Accept")
+        .body(lambda_http::Body::Empty)
+        .unwrap();
+    // lambda_http keeps only a header's first value; the adapter joins them.
+    malgomo_functions::lambda::join_repeated_headers(answer.headers_mut());
+    let response = serialised(answer).await;
+    assert_eq!(
+        response["headers"]["www-authenticate"], r#"Bearer realm="mcp", Basic realm="legacy""#,
+        "{response}"
+    );
+    assert_eq!(response["headers"]["vary"], "Origin, Accept", "{response}");
+}
