@@ -202,7 +202,12 @@ async fn a_hang_is_not_retried() {
     assert_eq!(err, UpstreamError::Unavailable("timed out".into()));
     assert_eq!(t.requests("me"), 1);
     // The next call is answered normally.
-    let me = t.upstream.api.me(&token).await.expect("the next call succeeds");
+    let me = t
+        .upstream
+        .api
+        .me(&token)
+        .await
+        .expect("the next call succeeds");
     assert_eq!(me.email, OWNER_A);
 }
 
