@@ -60,7 +60,7 @@ pub fn error(status: StatusCode, message: &str) -> Response {
 
 fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"referrer\" content=\"no-referrer\"><title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"referrer\" content=\"same-origin\"><title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
         escape(title)
     );
     let mut response = reply::html(status, page);
@@ -70,5 +70,12 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
         HeaderValue::from_static(CSP),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // `no-referrer` would make browsers send `Origin: null` with the form
+    // POST, which the origin guard refuses; `same-origin` sends our origin
+    // with the POST and still no Referer to the client after the redirect.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
