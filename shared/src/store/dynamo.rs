@@ -124,6 +124,61 @@ impl DynamoStore {
         })
     }
 
+    /// GetItem, strongly consistent: another instance may have written the
+    /// item a moment ago.
+    async fn read(&self, key: String) -> Result<Option<Item>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(attr::PK, AttributeValue::S(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(answer.item)
+    }
+
+    /// PutItem unless a live item holds the key (absent, or expired and not
+    /// yet swept by TTL); `AlreadyExists` otherwise.
+    async fn put_if_absent(&self, item: Item, now_ms: i64) -> Result<(), StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#exp", attr::EXPIRES_MS)
+            .expression_attribute_values(":now", number(now_ms))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Err(StoreError::AlreadyExists),
+            Err(err) => Err(unavailable(&err)),
+        }
+    }
+
+    /// PutItem if the stored version is still `expected`; `Conflict` otherwise.
+    async fn put_if_version(&self, item: Item, expected: u64) -> Result<(), StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("#v = :expected")
+            .expression_attribute_names("#v", attr::VERSION)
+            .expression_attribute_values(":expected", number(expected as i64))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Err(StoreError::Conflict),
+            Err(err) => Err(unavailable(&err)),
+        }
+    }
+
     /// Start-up check: the table exists with key `pk` (S) and TTL on `ttl`.
     /// A misconfigured deployment fails here, not on a user's first request.
     pub async fn check_table(&self) -> Result<(), StoreError> {
@@ -262,20 +317,10 @@ impl DynamoStore {
 #[async_trait]
 impl SessionStore for DynamoStore {
     async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Option<Versioned>, StoreError> {
-        let answer = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(attr::PK, AttributeValue::S(Self::key(id)))
-            // Another instance may have created or changed it a moment ago.
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|err| unavailable(&err))?;
-        let Some(item) = answer.item() else {
+        let Some(item) = self.read(Self::key(id)).await? else {
             return Ok(None);
         };
-        let stored = Self::from_item(id, item)?;
+        let stored = Self::from_item(id, &item)?;
         Ok((!stored.record.is_expired_at(now_ms)).then_some(stored))
     }
 
@@ -285,26 +330,12 @@ impl SessionStore for DynamoStore {
         record: &SessionRecord,
         now_ms: i64,
     ) -> Result<Versioned, StoreError> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::to_item(id, record, 1)))
-            // Absent, or expired and not yet swept by TTL.
-            .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
-            .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#exp", attr::EXPIRES_MS)
-            .expression_attribute_values(":now", number(now_ms))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(Versioned {
-                record: record.clone(),
-                version: 1,
-            }),
-            Err(err) if is_condition_failure(&err) => Err(StoreError::AlreadyExists),
-            Err(err) => Err(unavailable(&err)),
-        }
+        self.put_if_absent(Self::to_item(id, record, 1), now_ms)
+            .await?;
+        Ok(Versioned {
+            record: record.clone(),
+            version: 1,
+        })
     }
 
     async fn update(
@@ -314,24 +345,12 @@ impl SessionStore for DynamoStore {
         expected: u64,
     ) -> Result<Versioned, StoreError> {
         let version = expected + 1;
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::to_item(id, record, version)))
-            .condition_expression("#v = :expected")
-            .expression_attribute_names("#v", attr::VERSION)
-            .expression_attribute_values(":expected", number(expected as i64))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(Versioned {
-                record: record.clone(),
-                version,
-            }),
-            Err(err) if is_condition_failure(&err) => Err(StoreError::Conflict),
-            Err(err) => Err(unavailable(&err)),
-        }
+        self.put_if_version(Self::to_item(id, record, version), expected)
+            .await?;
+        Ok(Versioned {
+            record: record.clone(),
+            version,
+        })
     }
 
     async fn delete(&self, id: &SessionId, now_ms: i64) -> Result<bool, StoreError> {
@@ -424,16 +443,7 @@ impl DynamoStore {
 #[async_trait]
 impl RecordStore for DynamoStore {
     async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError> {
-        let answer = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(attr::PK, AttributeValue::S(key.to_owned()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|err| unavailable(&err))?;
-        let Some(item) = answer.item() else {
+        let Some(item) = self.read(key.to_owned()).await? else {
             return Ok(None);
         };
         let data = match item.get(record_attr::DATA) {
@@ -442,8 +452,8 @@ impl RecordStore for DynamoStore {
         };
         let record = Record {
             data,
-            version: int(item, attr::VERSION)? as u64,
-            expires_at_ms: int(item, attr::EXPIRES_MS)?,
+            version: int(&item, attr::VERSION)? as u64,
+            expires_at_ms: int(&item, attr::EXPIRES_MS)?,
         };
         Ok((!record.is_expired_at(now_ms)).then_some(record))
     }
@@ -455,22 +465,8 @@ impl RecordStore for DynamoStore {
         expires_at_ms: i64,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::record_item(key, data, expires_at_ms, 1)))
-            .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
-            .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#exp", attr::EXPIRES_MS)
-            .expression_attribute_values(":now", number(now_ms))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(()),
-            Err(err) if is_condition_failure(&err) => Err(StoreError::AlreadyExists),
-            Err(err) => Err(unavailable(&err)),
-        }
+        self.put_if_absent(Self::record_item(key, data, expires_at_ms, 1), now_ms)
+            .await
     }
 
     async fn update_record(
@@ -481,21 +477,12 @@ impl RecordStore for DynamoStore {
         expected: u64,
     ) -> Result<u64, StoreError> {
         let version = expected + 1;
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::record_item(key, data, expires_at_ms, version)))
-            .condition_expression("#v = :expected")
-            .expression_attribute_names("#v", attr::VERSION)
-            .expression_attribute_values(":expected", number(expected as i64))
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(version),
-            Err(err) if is_condition_failure(&err) => Err(StoreError::Conflict),
-            Err(err) => Err(unavailable(&err)),
-        }
+        self.put_if_version(
+            Self::record_item(key, data, expires_at_ms, version),
+            expected,
+        )
+        .await?;
+        Ok(version)
     }
 
     async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
@@ -546,21 +533,10 @@ impl RecordStore for DynamoStore {
             // Absent or expired: start a new window at 1.
             let mut item = Self::record_item(key, &[], expires_at_ms, 1);
             item.insert(record_attr::COUNT.into(), number(1));
-            let put = self
-                .client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
-                .expression_attribute_names("#pk", attr::PK)
-                .expression_attribute_names("#exp", attr::EXPIRES_MS)
-                .expression_attribute_values(":now", number(now_ms))
-                .send()
-                .await;
-            match put {
-                Ok(_) => return Ok(1),
-                Err(err) if !is_condition_failure(&err) => return Err(unavailable(&err)),
-                Err(_) => {}
+            match self.put_if_absent(item, now_ms).await {
+                Ok(()) => return Ok(1),
+                Err(StoreError::AlreadyExists) => {}
+                Err(err) => return Err(err),
             }
         }
         Err(StoreError::Conflict)

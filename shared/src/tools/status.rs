@@ -9,6 +9,7 @@ use super::output::arguments;
 use super::schema::no_input;
 use super::{Tool, ToolFailure, ToolOutput};
 use crate::mcp::Call;
+use crate::session::Login;
 use crate::upstream::jwt;
 
 pub struct Status;
@@ -34,6 +35,46 @@ struct Report {
     message: String,
 }
 
+impl Report {
+    /// Logged in with nothing more known than how.
+    fn plain(via: &'static str, message: &str) -> Self {
+        Self {
+            logged_in: true,
+            via,
+            email: None,
+            role: None,
+            agency: None,
+            agency_id: None,
+            token_expires_at: None,
+            can_read_dashboard: None,
+            message: message.to_owned(),
+        }
+    }
+
+    /// A login whose user the backend described.
+    fn of_login(via: &'static str, login: &Login, how: &str) -> Self {
+        let me = &login.me;
+        Self {
+            email: Some(me.email.clone()),
+            role: Some(me.role.to_string()),
+            agency: Some(me.agency_name.clone()),
+            agency_id: Some(me.agency_id.clone()),
+            token_expires_at: login.tokens.expires_at.and_then(rfc3339),
+            can_read_dashboard: Some(me.role.can_read_dashboard()),
+            ..Self::plain(
+                via,
+                &format!(
+                    "{} as {} ({} of {}).",
+                    how.trim_end_matches('.'),
+                    me.email,
+                    me.role,
+                    me.agency_name
+                ),
+            )
+        }
+    }
+}
+
 #[async_trait]
 impl Tool for Status {
     fn name(&self) -> &'static str {
@@ -57,74 +98,32 @@ impl Tool for Status {
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
         let report = if let Some(grant) = &call.grant {
-            let me = &grant.login.me;
-            Report {
-                logged_in: true,
-                via: "oauth",
-                email: Some(me.email.clone()),
-                role: Some(me.role.to_string()),
-                agency: Some(me.agency_name.clone()),
-                agency_id: Some(me.agency_id.clone()),
-                token_expires_at: grant.login.tokens.expires_at.and_then(rfc3339),
-                can_read_dashboard: Some(me.role.can_read_dashboard()),
-                message: format!(
-                    "Signed in at connect as {} ({} of {}); the token renews automatically.",
-                    me.email, me.role, me.agency_name
-                ),
-            }
+            Report::of_login(
+                "oauth",
+                &grant.login,
+                "Signed in at connect; the token renews automatically.",
+            )
         } else if let Some(login) = call.login() {
-            let me = &login.me;
-            Report {
-                logged_in: true,
-                via: "login",
-                email: Some(me.email.clone()),
-                role: Some(me.role.to_string()),
-                agency: Some(me.agency_name.clone()),
-                agency_id: Some(me.agency_id.clone()),
-                token_expires_at: login.tokens.expires_at.and_then(rfc3339),
-                can_read_dashboard: Some(me.role.can_read_dashboard()),
-                message: format!(
-                    "Logged in as {} ({} of {}).",
-                    me.email, me.role, me.agency_name
-                ),
-            }
+            Report::of_login("login", login, "Logged in through malgomo_login.")
         } else if let Some(bearer) = &call.bearer {
             let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
             Report {
-                logged_in: true,
-                via: "bearer",
-                email: claims.email.clone(),
-                role: None,
-                agency: None,
-                agency_id: None,
+                email: claims.email,
                 token_expires_at: claims.exp.and_then(rfc3339),
-                can_read_dashboard: None,
-                message: "Authenticated by the bearer token on this connection; the backend checks it on each call.".into(),
+                ..Report::plain(
+                    "bearer",
+                    "Authenticated by the bearer token on this connection; the backend checks it on each call.",
+                )
             }
         } else if call.app.config.single_tenant && call.app.config.api_token.is_some() {
-            Report {
-                logged_in: true,
-                via: "single_tenant",
-                email: None,
-                role: None,
-                agency: None,
-                agency_id: None,
-                token_expires_at: None,
-                can_read_dashboard: None,
-                message: "Using this server's single-tenant token.".into(),
-            }
+            Report::plain("single_tenant", "Using this server's single-tenant token.")
         } else {
             Report {
                 logged_in: false,
-                via: "none",
-                email: None,
-                role: None,
-                agency: None,
-                agency_id: None,
-                token_expires_at: None,
-                can_read_dashboard: None,
-                message: "Not logged in — call malgomo_login with your MalGomo email and password."
-                    .into(),
+                ..Report::plain(
+                    "none",
+                    "Not logged in — call malgomo_login with your MalGomo email and password.",
+                )
             }
         };
         ToolOutput::structured(&report)
