@@ -13,7 +13,6 @@ use super::redirect::RedirectUri;
 use super::{CLIENT_TTL, OAuthError};
 use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
-use crate::docs::escape;
 use crate::web::{Response, reply};
 
 /// The largest registration body we read.
@@ -103,7 +102,7 @@ pub async fn handle(app: &App, body: &Bytes) -> Result<Response, OAuthError> {
         .create_record(&client_key(&client_id), &encode(&record), now + ttl, now)
         .await?;
     tracing::info!(
-        client = %escape(client_name.as_deref().unwrap_or("unnamed")),
+        client = client_name.as_deref().unwrap_or("unnamed"),
         method = %auth_method,
         "client registered"
     );
