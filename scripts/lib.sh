@@ -3,24 +3,24 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
-VENV="$TOOLS/venv"
 
-# Creates the project venv (once) and installs a pinned requirements file
-# into it, skipping the install when that file has not changed since.
+# Creates the venv .tools/venv-NAME (once) for a pinned requirements file
+# and installs it, skipping the install while the file is unchanged. Each
+# tool gets its own venv, so their pins never fight. Prints the venv path.
 ensure_python_requirements() {
-    local requirements="$1"
-    mkdir -p "$TOOLS/stamps"
-    if [ ! -x "$VENV/bin/python" ]; then
-        python3 -m venv "$VENV"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    local name="$1" requirements="$2"
+    local venv="$TOOLS/venv-$name"
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv" >&2
     fi
-    local stamp="$TOOLS/stamps/$(basename "$requirements").sha256"
+    local stamp="$venv/.requirements.sha256"
     local want
     want="$(sha256sum "$requirements" | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        "$VENV/bin/python" -m pip install --quiet -r "$requirements"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
         echo "$want" > "$stamp"
     fi
+    echo "$venv"
 }
 
 # A free TCP port on loopback.
