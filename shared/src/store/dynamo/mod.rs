@@ -1,0 +1,165 @@
+//! The DynamoDB store: one table, string partition key `pk`, TTL attribute
+//! `ttl` in epoch seconds. DynamoDB deletes expired items lazily (hours to
+//! days later), so every read checks the expiry itself. Keys are SHA-256
+//! hashes of the session id; the login is sealed with a key derived from
+//! the id. Creates are create-if-absent; updates are conditional on `v`.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::StoreError;
+
+mod records;
+mod sessions;
+mod table;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// Attribute names, in one place.
+mod attr {
+    pub const PK: &str = "pk";
+    pub const KIND: &str = "kind";
+    pub const VERSION: &str = "v";
+    pub const TTL: &str = "ttl";
+    pub const EXPIRES_MS: &str = "exp_ms";
+    pub const TOUCHED_MS: &str = "touched_ms";
+    pub const PROTOCOL: &str = "pv";
+    pub const OWNER: &str = "owner";
+    pub const LOGIN: &str = "login";
+    pub const LEASE_MS: &str = "lease_ms";
+}
+
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// Uses the SDK's standard configuration chain (region, credentials,
+    /// `AWS_ENDPOINT_URL_DYNAMODB`). Build once per process.
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Self::new(Client::new(&config), table)
+    }
+
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// GetItem, strongly consistent: another instance may have written the
+    /// item a moment ago.
+    async fn read(&self, key: String) -> Result<Option<Item>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(attr::PK, AttributeValue::S(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(answer.item)
+    }
+
+    /// PutItem unless a live item holds the key (absent, or expired and not
+    /// yet swept by TTL); `AlreadyExists` otherwise.
+    async fn put_if_absent(&self, item: Item, now_ms: i64) -> Result<(), StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
+            .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#exp", attr::EXPIRES_MS)
+            .expression_attribute_values(":now", number(now_ms))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Err(StoreError::AlreadyExists),
+            Err(err) => Err(unavailable(&err)),
+        }
+    }
+
+    /// PutItem if the stored version is still `expected`; `Conflict` otherwise.
+    async fn put_if_version(&self, item: Item, expected: u64) -> Result<(), StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("#v = :expected")
+            .expression_attribute_names("#v", attr::VERSION)
+            .expression_attribute_values(":expected", number(expected as i64))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => Err(StoreError::Conflict),
+            Err(err) => Err(unavailable(&err)),
+        }
+    }
+}
+
+fn number(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn string<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    match item.get(name) {
+        Some(AttributeValue::S(value)) => Some(value),
+        _ => None,
+    }
+}
+
+fn int(item: &Item, name: &'static str) -> Result<i64, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::N(value)) => value.parse().map_err(|_| damaged(name)),
+        _ => Err(damaged(name)),
+    }
+}
+
+fn damaged(what: &str) -> StoreError {
+    StoreError::Unavailable(format!("a stored session is damaged ({what})"))
+}
+
+fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    err.code() == Some("ConditionalCheckFailedException")
+}
+
+fn describe<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    err: &SdkError<E, R>,
+) -> String {
+    match err {
+        SdkError::ServiceError(_) => format!(
+            "{}: {}",
+            err.code().unwrap_or("ServiceError"),
+            err.message().unwrap_or("no message")
+        ),
+        SdkError::TimeoutError(_) => "timed out".into(),
+        SdkError::DispatchFailure(_) => "could not reach DynamoDB".into(),
+        other => format!("{other:?}").chars().take(200).collect(),
+    }
+}
+
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    err: &SdkError<E, R>,
+) -> StoreError {
+    StoreError::Unavailable(describe(err))
+}

@@ -1,0 +1,134 @@
+//! OAuth records as items in the sessions' table.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::{DynamoStore, Item, attr, damaged, int, is_condition_failure, number, unavailable};
+use crate::store::StoreError;
+use crate::store::records::{Record, RecordStore};
+/// OAuth records share the sessions' table: `pk` is the caller's key, `d`
+/// the caller's bytes, `n` a counter.
+mod record_attr {
+    pub const DATA: &str = "d";
+    pub const COUNT: &str = "n";
+}
+
+impl DynamoStore {
+    fn record_item(key: &str, data: &[u8], expires_at_ms: i64, version: u64) -> Item {
+        let mut item = Item::new();
+        item.insert(attr::PK.into(), AttributeValue::S(key.to_owned()));
+        item.insert(attr::KIND.into(), AttributeValue::S("record".into()));
+        item.insert(record_attr::DATA.into(), AttributeValue::B(Blob::new(data)));
+        item.insert(attr::VERSION.into(), number(version as i64));
+        item.insert(
+            attr::TTL.into(),
+            number((expires_at_ms + 999).div_euclid(1000)),
+        );
+        item.insert(attr::EXPIRES_MS.into(), number(expires_at_ms));
+        item
+    }
+}
+
+#[async_trait]
+impl RecordStore for DynamoStore {
+    async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError> {
+        let Some(item) = self.read(key.to_owned()).await? else {
+            return Ok(None);
+        };
+        let data = match item.get(record_attr::DATA) {
+            Some(AttributeValue::B(blob)) => blob.as_ref().to_vec(),
+            _ => Vec::new(),
+        };
+        let record = Record {
+            data,
+            version: int(&item, attr::VERSION)? as u64,
+            expires_at_ms: int(&item, attr::EXPIRES_MS)?,
+        };
+        Ok((!record.is_expired_at(now_ms)).then_some(record))
+    }
+
+    async fn create_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.put_if_absent(Self::record_item(key, data, expires_at_ms, 1), now_ms)
+            .await
+    }
+
+    async fn update_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+        expected: u64,
+    ) -> Result<u64, StoreError> {
+        let version = expected + 1;
+        self.put_if_version(
+            Self::record_item(key, data, expires_at_ms, version),
+            expected,
+        )
+        .await?;
+        Ok(version)
+    }
+
+    async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(attr::PK, AttributeValue::S(key.to_owned()))
+            .send()
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(())
+    }
+
+    async fn increment(
+        &self,
+        key: &str,
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        // Two tries cover the race where the window rolls over between them.
+        for _ in 0..2 {
+            let added = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key(attr::PK, AttributeValue::S(key.to_owned()))
+                .update_expression("ADD #n :one")
+                .condition_expression("#exp > :now")
+                .expression_attribute_names("#n", record_attr::COUNT)
+                .expression_attribute_names("#exp", attr::EXPIRES_MS)
+                .expression_attribute_values(":one", number(1))
+                .expression_attribute_values(":now", number(now_ms))
+                .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+                .send()
+                .await;
+            match added {
+                Ok(output) => {
+                    return output
+                        .attributes()
+                        .map(|item| int(item, record_attr::COUNT))
+                        .transpose()?
+                        .map(|n| n as u64)
+                        .ok_or_else(|| damaged("counter"));
+                }
+                Err(err) if !is_condition_failure(&err) => return Err(unavailable(&err)),
+                Err(_) => {}
+            }
+            // Absent or expired: start a new window at 1.
+            let mut item = Self::record_item(key, &[], expires_at_ms, 1);
+            item.insert(record_attr::COUNT.into(), number(1));
+            match self.put_if_absent(item, now_ms).await {
+                Ok(()) => return Ok(1),
+                Err(StoreError::AlreadyExists) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+}
