@@ -1,6 +1,7 @@
 //! Test support: start the real app (local host, hyper, loopback) and the
 //! upstream simulator on ephemeral ports, and talk MCP to it over HTTP.
 
+pub mod answer;
 pub mod dynamo;
 
 use std::sync::Arc;

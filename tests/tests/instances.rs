@@ -20,8 +20,8 @@ use malgomo::session::{SessionId, SessionRecord};
 use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
+use malgomo_tests::answer::{Answer, exchange};
 use malgomo_tests::{Mcp, Options, TestApp, accounts, dynamo, request, spawn_app_with, text};
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use tokio::sync::{Barrier, oneshot};
 
@@ -29,36 +29,6 @@ const OWNER: &str = "owner@agency-a.test";
 const KPIS: &str = "malgomo_get_kpis";
 
 // ------------------------------------------------------------------ helpers
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| {
-            panic!(
-                "status {}: body is not JSON ({err}): {:?}",
-                self.status, self.body
-            )
-        })
-    }
-}
-
-async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
-    let response = builder.send().await.expect("server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body reads");
-    assert_ne!(status, 500, "a bare 500: {body}");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
 
 async fn ping(mcp: &Mcp) -> Answer {
     exchange(mcp.post().json(&request(1, "ping", json!({})))).await

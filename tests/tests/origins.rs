@@ -3,48 +3,11 @@
 //! `ALLOWED_ORIGINS`, `ALLOWED_HOSTS`, loopback bind). Every answer is also
 //! checked never to be a bare 500.
 
+use malgomo_tests::answer::{Answer, exchange};
 use malgomo_tests::{Mcp, Options, TestApp, request, spawn_app, spawn_app_with};
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 const INSPECTOR: &str = "http://localhost:6274";
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().expect("ASCII header"))
-    }
-
-    /// A comma-separated header as lower-cased items.
-    fn list(&self, name: &str) -> Vec<String> {
-        self.header(name)
-            .unwrap_or_default()
-            .split(',')
-            .map(|item| item.trim().to_ascii_lowercase())
-            .filter(|item| !item.is_empty())
-            .collect()
-    }
-}
-
-async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
-    let response = builder.send().await.expect("server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body reads");
-    assert_ne!(status, 500, "a bare 500: {body}");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
 
 fn initialize_body() -> Value {
     request(

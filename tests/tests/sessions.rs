@@ -7,65 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use malgomo_sim::Simulator;
+use malgomo_tests::answer::{Answer, exchange};
 use malgomo_tests::{Mcp, Options, TestApp, accounts, request, spawn_app, spawn_app_with, text};
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 /// The implementation-defined code this server puts on transport refusals
 /// (missing or unknown session, session limit).
 const SERVER_ERROR: i64 = -32000;
 const TTL: Duration = Duration::from_secs(60);
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| {
-            panic!(
-                "status {} body is not JSON ({err}): {:?}",
-                self.status, self.body
-            )
-        })
-    }
-
-    fn error_code(&self) -> i64 {
-        let body = self.json();
-        body["error"]["code"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no JSON-RPC error code in {body}"))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().expect("ASCII header"))
-    }
-
-    /// The `result` of a successful JSON-RPC reply.
-    fn result(&self) -> Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        let body = self.json();
-        assert!(body.get("error").is_none(), "{body}");
-        body["result"].clone()
-    }
-}
-
-async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
-    let response = builder.send().await.expect("server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body reads");
-    assert_ne!(status, 500, "a bare 500: {body}");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
 
 async fn post(mcp: &Mcp, body: &Value) -> Answer {
     exchange(mcp.post().json(body)).await

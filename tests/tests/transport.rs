@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
+use malgomo_tests::answer::{Answer, exchange};
 use malgomo_tests::{Mcp, Options, TestApp, request, spawn_app, spawn_app_with, text};
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 const PARSE_ERROR: i64 = -32700;
@@ -18,55 +18,6 @@ const INVALID_PARAMS: i64 = -32602;
 /// The implementation-defined code this server puts on transport refusals
 /// (missing or unknown session, 406, 415).
 const SERVER_ERROR: i64 = -32000;
-
-/// One HTTP exchange, read whole.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| {
-            panic!(
-                "status {} body is not JSON ({err}): {:?}",
-                self.status, self.body
-            )
-        })
-    }
-
-    /// The JSON-RPC error code of a single error reply.
-    fn error_code(&self) -> i64 {
-        let body = self.json();
-        body["error"]["code"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no JSON-RPC error code in {body}"))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().expect("ASCII header"))
-    }
-
-    fn content_type(&self) -> &str {
-        self.header("content-type").unwrap_or_default()
-    }
-}
-
-async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
-    let response = builder.send().await.expect("server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body reads");
-    assert_ne!(status, 500, "a bare 500: {body}");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
 
 /// POSTs `body` as JSON with the client's standard headers (session, bearer).
 async fn post(mcp: &Mcp, body: &Value) -> Answer {

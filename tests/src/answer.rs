@@ -1,0 +1,73 @@
+//! A raw HTTP answer as the transport tests read it, and the one way they
+//! get one: every exchange also checks that the server never answers a
+//! bare 500.
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// Sends `builder` and reads the whole answer.
+pub async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
+    let response = builder.send().await.expect("server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("body reads");
+    assert_ne!(status, 500, "a bare 500: {body}");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| {
+            panic!(
+                "status {} body is not JSON ({err}): {:?}",
+                self.status, self.body
+            )
+        })
+    }
+
+    /// The JSON-RPC error code of the body.
+    pub fn error_code(&self) -> i64 {
+        let body = self.json();
+        body["error"]["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no JSON-RPC error code in {body}"))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("ASCII header"))
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or_default()
+    }
+
+    /// A comma-separated header as lower-cased items.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.header(name)
+            .unwrap_or_default()
+            .split(',')
+            .map(|item| item.trim().to_ascii_lowercase())
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+
+    /// The `result` of a successful JSON-RPC reply.
+    pub fn result(&self) -> Value {
+        assert_eq!(self.status, 200, "{}", self.body);
+        let body = self.json();
+        assert!(body.get("error").is_none(), "{body}");
+        body["result"].clone()
+    }
+}
