@@ -1,75 +1,108 @@
-//! Server-side renewal of a grant's upstream Supabase tokens, lease-guarded
-//! like a session's (see `session::renew`): one refresh across instances.
+//! A grant as a [`TokenHome`]: its upstream Supabase tokens (sealed under
+//! the grant key) and the refresh lease live in the grant record, so they
+//! are renewed server-side, once across instances.
 
-use std::time::Duration;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
 
 use super::bearer::GrantAccess;
 use super::grants;
-use super::records::{encode, grant_key};
+use super::records::{GrantRecord, Loaded, encode, grant_key};
 use crate::app::App;
-use crate::upstream::{TokenSet, UpstreamError};
+use crate::store::StoreError;
+use crate::upstream::UpstreamError;
+use crate::upstream::renewal::{Held, TokenHome, Write};
 
-const LEASE: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(50);
+pub struct GrantHome<'a> {
+    app: &'a App,
+    access: &'a GrantAccess,
+    latest: Mutex<Option<Loaded<GrantRecord>>>,
+}
 
-pub async fn renew(
-    app: &App,
-    access: &GrantAccess,
-    stale: &TokenSet,
-) -> Result<TokenSet, UpstreamError> {
-    let give_up = tokio::time::Instant::now() + LEASE + Duration::from_secs(1);
-    let key_name = grant_key(&access.grant_id);
-    loop {
-        let now = app.clock.now_ms();
-        let grant = grants::load_grant(app, &access.grant_id)
+impl<'a> GrantHome<'a> {
+    pub fn new(app: &'a App, access: &'a GrantAccess) -> Self {
+        Self {
+            app,
+            access,
+            latest: Mutex::new(None),
+        }
+    }
+}
+
+#[async_trait]
+impl TokenHome for GrantHome<'_> {
+    async fn load(&self) -> Result<Held, UpstreamError> {
+        let grant = grants::load_grant(self.app, &self.access.grant_id)
             .await
             .map_err(|err| UpstreamError::Unavailable(err.description))?
-            .ok_or_else(|| UpstreamError::Unauthorized("the grant was revoked".into()))?;
-        let login = grants::open_login(&access.grant_id, &access.key, &grant.value.upstream)
-            .ok_or_else(|| UpstreamError::Unauthorized("the grant cannot be opened".into()))?;
-        if login.tokens.access_token != stale.access_token {
-            return Ok(login.tokens);
-        }
-        if grant.value.lease_until_ms.is_some_and(|until| until > now) {
-            if tokio::time::Instant::now() >= give_up {
-                return Err(UpstreamError::Unavailable(
-                    "a token refresh in progress did not finish".into(),
-                ));
+            .ok_or_else(revoked)?;
+        let login = grants::open_login(
+            &self.access.grant_id,
+            &self.access.key,
+            &grant.value.upstream,
+        )
+        .ok_or_else(revoked)?;
+        let held = Held {
+            tokens: login.tokens,
+            leased_until_ms: grant.value.lease_until_ms,
+            version: grant.version,
+        };
+        *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(grant);
+        Ok(held)
+    }
+
+    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError> {
+        let last = self.latest.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(grant) = last.filter(|grant| grant.version == version) else {
+            return Ok(None);
+        };
+        let id = &self.access.grant_id;
+        let mut record = grant.value.clone();
+        match write {
+            Write::Lease(until) => record.lease_until_ms = Some(until),
+            Write::Renewed(tokens) => {
+                record.lease_until_ms = None;
+                let mut login = grants::open_login(id, &self.access.key, &record.upstream)
+                    .ok_or_else(revoked)?;
+                login.tokens = tokens.clone();
+                record.upstream = grants::seal_login(id, &self.access.key, &login);
             }
-            tokio::time::sleep(POLL).await;
-            continue;
+            // The upstream login is over: so is the grant. The client's next
+            // request gets 401 and signs in again.
+            Write::Dead => {
+                grants::revoke(self.app, id)
+                    .await
+                    .map_err(|err| UpstreamError::Unavailable(err.description))?;
+                return Ok(Some(version + 1));
+            }
+            Write::Release => record.lease_until_ms = None,
         }
-        let mut leased = grant.value.clone();
-        leased.lease_until_ms = Some(now + LEASE.as_millis() as i64);
-        let version = match app
+        let stored = self
+            .app
             .records
             .update_record(
-                &key_name,
-                &encode(&leased),
+                &grant_key(id),
+                &encode(&record),
                 grant.expires_at_ms,
-                grant.version,
+                version,
             )
-            .await
-        {
-            Ok(version) => version,
-            Err(crate::store::StoreError::Conflict) => continue,
-            Err(err) => return Err(UpstreamError::Unavailable(err.to_string())),
-        };
-        let refreshed = app.upstream.auth.refresh(&login.tokens).await;
-        let mut record = leased;
-        record.lease_until_ms = None;
-        if let Ok(grant_tokens) = &refreshed {
-            let mut renewed = login.clone();
-            renewed.tokens = grant_tokens.tokens.clone();
-            record.upstream = grants::seal_login(&access.grant_id, &access.key, &renewed);
+            .await;
+        match stored {
+            Ok(new_version) => {
+                *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded {
+                    value: record,
+                    version: new_version,
+                    expires_at_ms: grant.expires_at_ms,
+                });
+                Ok(Some(new_version))
+            }
+            Err(StoreError::Conflict) => Ok(None),
+            Err(err) => Err(UpstreamError::Unavailable(err.to_string())),
         }
-        if let Err(err) = app
-            .records
-            .update_record(&key_name, &encode(&record), grant.expires_at_ms, version)
-            .await
-        {
-            tracing::warn!(error = %err, "renewed upstream token could not be saved");
-        }
-        return refreshed.map(|grant| grant.tokens);
     }
+}
+
+fn revoked() -> UpstreamError {
+    UpstreamError::Unauthorized("the grant was revoked".into())
 }

@@ -2,12 +2,12 @@
 //! every data tool: pick the token, refresh when needed, persist the new
 //! pair, and turn upstream failures into messages an agent can act on.
 
-use std::sync::Mutex;
-
 use crate::domain::Secret;
 use crate::mcp::Call;
+use crate::oauth::upstream::GrantHome;
 use crate::session::Login;
-use crate::session::renew::renew;
+use crate::session::renew::SessionHome;
+use crate::upstream::renewal::{self, TokenHome};
 use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
 
 use super::ToolOutput;
@@ -59,18 +59,8 @@ where
     let result = match credential {
         Credential::Session(tokens) => read_as_session(call, &tokens, fetch).await,
         Credential::Grant(grant) => {
-            let app = call.app;
-            with_fresh_token(
-                &grant.login.tokens,
-                app.clock.now_secs(),
-                |stale| {
-                    let grant = &grant;
-                    async move { crate::oauth::upstream::renew(app, grant, &stale).await }
-                },
-                fetch,
-            )
-            .await
-            .result
+            let home = GrantHome::new(call.app, &grant);
+            read_with(call.app, &home, &grant.login.tokens, fetch).await
         }
         // The client (or the operator) owns these tokens' renewal.
         Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => {
@@ -81,8 +71,8 @@ where
 }
 
 /// A read with the session's login: renew the token when it is expired or
-/// refused (coordinated through the store, see [`renew`]), and keep the
-/// session in step with what upstream says.
+/// refused (once, across instances), and keep the session in step with
+/// what upstream says.
 async fn read_as_session<T, F>(
     call: &mut Call<'_>,
     tokens: &TokenSet,
@@ -94,35 +84,40 @@ where
     let Some(id) = call.session.as_ref().map(|open| open.id.clone()) else {
         return Err(UpstreamError::Unauthorized("no session".into()));
     };
-    let app = call.app;
-    let latest = Mutex::new(None);
-    let outcome = with_fresh_token(
-        tokens,
-        app.clock.now_secs(),
-        |stale| {
-            let (id, latest) = (&id, &latest);
-            async move {
-                let renewed = renew(app, id, &stale).await?;
-                *latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(renewed.stored);
-                Ok(renewed.tokens)
-            }
-        },
-        fetch,
-    )
-    .await;
-    if let (Some(stored), Some(open)) = (
-        latest.into_inner().unwrap_or_else(|p| p.into_inner()),
-        call.session.as_mut(),
-    ) {
+    let home = SessionHome::new(call.app, &id);
+    let result = read_with(call.app, &home, tokens, fetch).await;
+    if let (Some(stored), Some(open)) = (home.latest(), call.session.as_mut()) {
         open.stored = stored;
     }
-    if matches!(outcome.result, Err(UpstreamError::Unauthorized(_))) && call.login().is_some() {
+    if matches!(result, Err(UpstreamError::Unauthorized(_))) && call.login().is_some() {
         // Even a fresh token was refused: the login is over; say so in status.
         if let Err(err) = call.update_session(|record| record.login = None).await {
             tracing::warn!(error = %err, "could not clear a dead login");
         }
     }
-    outcome.result
+    result
+}
+
+/// One read with `tokens`, renewing them through `home` when needed.
+async fn read_with<T, F>(
+    app: &crate::app::App,
+    home: &dyn TokenHome,
+    tokens: &TokenSet,
+    fetch: impl Fn(Secret) -> F,
+) -> Result<T, UpstreamError>
+where
+    F: Future<Output = Result<T, UpstreamError>>,
+{
+    with_fresh_token(
+        tokens,
+        app.clock.now_secs(),
+        |stale| async move {
+            renewal::renew(home, &app.upstream.auth, app.clock.as_ref(), &stale).await
+        },
+        fetch,
+    )
+    .await
+    .result
 }
 
 /// The agent-facing message for an upstream failure.

@@ -6,6 +6,7 @@ mod http;
 pub mod jwt;
 mod lifecycle;
 mod malgomo;
+pub mod renewal;
 mod supabase;
 mod tokens;
 
