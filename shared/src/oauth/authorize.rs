@@ -29,7 +29,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         Ok(form) => form,
         Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
     };
-    let (client, redirect) = match trusted_redirect(app, &form).await {
+    let (client, redirect, given) = match trusted_redirect(app, &form).await {
         Ok(trusted) => trusted,
         Err(message) => return page::error(StatusCode::BAD_REQUEST, &message),
     };
@@ -63,6 +63,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         client_id: client.client_id.clone(),
         client_name: client_name.clone(),
         redirect_uri: redirect.to_string(),
+        redirect_uri_given: given,
         state,
         code_challenge: challenge,
         resource,
@@ -98,7 +99,10 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
 }
 
 /// The client and the redirect URI it asked for, once both check out.
-async fn trusted_redirect(app: &App, form: &Form) -> Result<(ClientRecord, Url), String> {
+async fn trusted_redirect(
+    app: &App,
+    form: &Form,
+) -> Result<(ClientRecord, Url, Option<String>), String> {
     let client_id = form
         .get("client_id")
         .ok_or("The request names no client (client_id is missing).")?;
@@ -123,7 +127,8 @@ async fn trusted_redirect(app: &App, form: &Form) -> Result<(ClientRecord, Url),
     if !registered.iter().any(|uri| uri.matches(&requested)) {
         return Err("The redirect_uri is not one this app registered.".into());
     }
-    Ok((client, requested))
+    let given = form.get("redirect_uri").map(str::to_owned);
+    Ok((client, requested, given))
 }
 
 /// RFC 8707: the resource must be our `/mcp` (a trailing slash is fine);

@@ -146,7 +146,7 @@ async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result
     let record = CodeRecord {
         grant_id,
         client_id: pending.client_id.clone(),
-        redirect_uri: pending.redirect_uri.clone(),
+        redirect_uri_given: pending.redirect_uri_given.clone(),
         code_challenge: pending.code_challenge.clone(),
         resource: pending.resource.clone(),
         scope: pending.scope.clone(),

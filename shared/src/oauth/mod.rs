@@ -78,6 +78,14 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
     if method == Method::OPTIONS {
         return cors::preflight(&headers, "GET, POST, OPTIONS");
     }
+    if request
+        .extensions()
+        .get::<crate::web::BodyTooLarge>()
+        .is_some()
+    {
+        let too_large = OAuthError::too_large("the request body is over the size limit");
+        return cors::decorate(&headers, too_large.into_response());
+    }
     let response = match (method, path.as_str()) {
         (
             Method::GET,

@@ -29,6 +29,9 @@ pub struct PendingRecord {
     pub client_id: String,
     pub client_name: String,
     pub redirect_uri: String,
+    /// The `redirect_uri` exactly as the authorization request gave it;
+    /// `None` when it was omitted (then /token may omit it too).
+    pub redirect_uri_given: Option<String>,
     pub state: Option<String>,
     pub code_challenge: super::pkce::Challenge,
     pub resource: String,
@@ -42,7 +45,9 @@ pub struct PendingRecord {
 pub struct CodeRecord {
     pub grant_id: String,
     pub client_id: String,
-    pub redirect_uri: String,
+    /// As the authorization request gave it (RFC 6749 §4.1.3: /token must
+    /// send the identical value, or none when the request had none).
+    pub redirect_uri_given: Option<String>,
     pub code_challenge: super::pkce::Challenge,
     pub resource: String,
     pub scope: String,

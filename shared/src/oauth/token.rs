@@ -84,7 +84,12 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
             "authorization code was issued to another client",
         ));
     }
-    if form.get("redirect_uri") != Some(record.redirect_uri.as_str()) {
+    let redirect_ok = match record.redirect_uri_given.as_deref() {
+        Some(given) => form.get("redirect_uri") == Some(given),
+        // The request named none (the client has one registered URI).
+        None => true,
+    };
+    if !redirect_ok {
         return Err(OAuthError::invalid_grant(
             "redirect_uri does not match the authorization request",
         ));

@@ -51,8 +51,23 @@ impl Tool for Login {
         })
     }
 
+    /// In mode A nobody should type a password into a chat: the tool takes
+    /// no arguments and says where sign-in happens.
+    fn definition_in_mode_a(&self) -> Value {
+        json!({
+            "name": self.name(),
+            "title": "Log in to MalGomo",
+            "description": "Not needed on this server: sign-in happens in your browser when the connector is added, and the connection is already signed in. Calling it reports who is signed in. Never ask the user for their password.",
+            "inputSchema": { "type": "object", "properties": {} },
+            "annotations": {
+                "title": "Log in to MalGomo",
+                "readOnlyHint": true,
+                "openWorldHint": false
+            }
+        })
+    }
+
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        let input: Input = arguments(args)?;
         if let Some(grant) = &call.grant {
             let me = &grant.login.me;
             return Ok(ToolOutput::text(format!(
@@ -60,6 +75,7 @@ impl Tool for Login {
                 me.email, me.role, me.agency_name
             )));
         }
+        let input: Input = arguments(args)?;
         if call.bearer.is_some() {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",

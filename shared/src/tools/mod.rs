@@ -26,6 +26,11 @@ pub trait Tool: Send + Sync {
     /// The `tools/list` entry: name, title, description, schemas, annotations.
     fn definition(&self) -> Value;
 
+    /// The entry when the server signs users in at connect (mode A).
+    fn definition_in_mode_a(&self) -> Value {
+        self.definition()
+    }
+
     async fn call(&self, call: &mut Call<'_>, arguments: Value) -> Result<ToolOutput, ToolFailure>;
 }
 

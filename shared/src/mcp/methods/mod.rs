@@ -25,7 +25,7 @@ pub fn is_known(method: &str) -> bool {
 pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, RpcError> {
     match request.method.as_str() {
         "ping" => Ok(ping::result()),
-        "tools/list" => Ok(tools_list::result()),
+        "tools/list" => Ok(tools_list::result(call.app.config.oauth_enabled())),
         "tools/call" => tools_call::result(call, request.params.clone()).await,
         INITIALIZE => Err(RpcError::invalid_request(
             "initialize must be the only message of its POST",
