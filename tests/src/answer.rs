@@ -4,6 +4,7 @@
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
+use url::Url;
 
 pub struct Answer {
     pub status: u16,
@@ -69,5 +70,54 @@ impl Answer {
         let body = self.json();
         assert!(body.get("error").is_none(), "{body}");
         body["result"].clone()
+    }
+
+    pub fn header_count(&self, name: &str) -> usize {
+        self.headers.get_all(name).iter().count()
+    }
+
+    /// The `error` of an RFC 6749 error body.
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The `Location` of a redirect, parsed.
+    pub fn location(&self) -> Url {
+        let raw = self
+            .header("location")
+            .unwrap_or_else(|| panic!("no Location (status {}): {}", self.status, self.body));
+        Url::parse(raw).expect("Location is an absolute URL")
+    }
+
+    /// Asserts an RFC 6749 error answer: exact status and `error`, never cached.
+    pub fn assert_oauth_error(&self, status: u16, error: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.error(), error, "{}", self.body);
+        assert_eq!(
+            self.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            self.body
+        );
+    }
+
+    /// Asserts an error shown on our HTML page (no redirect).
+    pub fn assert_error_page(&self, status: u16) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(
+            self.header("location").is_none(),
+            "an error before the redirect is trusted must not redirect: {:?}",
+            self.header("location")
+        );
+        assert!(
+            self.content_type().starts_with("text/html"),
+            "{:?}",
+            self.header("content-type")
+        );
+        assert!(
+            self.body.contains("This sign-in cannot continue"),
+            "{}",
+            self.body
+        );
     }
 }

@@ -14,7 +14,6 @@ use malgomo::store::{RecordStore, SessionStore};
 use malgomo::upstream::HttpSettings;
 use malgomo::{App, Config, Host, Parts};
 use malgomo_sim::Simulator;
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -132,92 +131,7 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, public: &str, shared: S
 
 // --------------------------------------------------------------- responses
 
-/// A whole HTTP answer.
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-impl Answer {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| {
-            panic!(
-                "status {}: body is not JSON ({err}): {:?}",
-                self.status, self.body
-            )
-        })
-    }
-
-    /// The `error` of an RFC 6749 error body.
-    pub fn error(&self) -> String {
-        self.json()["error"].as_str().unwrap_or_default().to_owned()
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().expect("ascii header"))
-    }
-
-    pub fn header_count(&self, name: &str) -> usize {
-        self.headers.get_all(name).iter().count()
-    }
-
-    /// The `Location` of a redirect, parsed.
-    pub fn location(&self) -> Url {
-        let raw = self
-            .header("location")
-            .unwrap_or_else(|| panic!("no Location (status {}): {}", self.status, self.body));
-        Url::parse(raw).expect("Location is an absolute URL")
-    }
-
-    /// Asserts an RFC 6749 error answer: exact status and `error`, never cached.
-    pub fn assert_oauth_error(&self, status: u16, error: &str) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert_eq!(self.error(), error, "{}", self.body);
-        assert_eq!(
-            self.header("cache-control"),
-            Some("no-store"),
-            "{}",
-            self.body
-        );
-    }
-
-    /// Asserts an error shown on our HTML page (no redirect).
-    pub fn assert_error_page(&self, status: u16) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert!(
-            self.header("location").is_none(),
-            "an error before the redirect is trusted must not redirect: {:?}",
-            self.header("location")
-        );
-        assert!(
-            self.header("content-type")
-                .is_some_and(|v| v.starts_with("text/html")),
-            "{:?}",
-            self.header("content-type")
-        );
-        assert!(
-            self.body.contains("This sign-in cannot continue"),
-            "{}",
-            self.body
-        );
-    }
-}
-
-pub async fn exchange(builder: reqwest::RequestBuilder) -> Answer {
-    let response = builder.send().await.expect("server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body reads");
-    assert_ne!(status, 500, "a bare 500: {body}");
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
+pub use crate::answer::{Answer, exchange};
 
 /// Query-string parameters of a URL, by name (first wins).
 pub fn param(url: &Url, name: &str) -> Option<String> {

@@ -10,6 +10,32 @@ use support::*;
 // ------------------------------------------------------------- registration
 
 #[tokio::test]
+async fn a_client_in_use_outlives_its_first_thirty_days() {
+    let app = spawn().await;
+    let (client, first) = app.connect().await;
+    // Day 20: the client refreshes, which extends its registration.
+    app.clock
+        .advance(std::time::Duration::from_secs(20 * 24 * 3600));
+    let second = Tokens::from(&app.refresh(&client.id, &first.refresh).await);
+    // Day 40: past the first 30 days, the client is still known.
+    app.clock
+        .advance(std::time::Duration::from_secs(20 * 24 * 3600));
+    let third = app.refresh(&client.id, &second.refresh).await;
+    assert_eq!(third.status, 200, "{}", third.body);
+}
+
+#[tokio::test]
+async fn an_unused_client_expires_after_thirty_days() {
+    let app = spawn().await;
+    let client = app.register_public(&["http://127.0.0.1/callback"]).await;
+    app.clock
+        .advance(std::time::Duration::from_secs(31 * 24 * 3600));
+    app.authorize_with(&client.id, "http://127.0.0.1/callback", &[])
+        .await
+        .assert_error_page(400);
+}
+
+#[tokio::test]
 async fn dangerous_redirect_schemes_are_refused_at_registration() {
     let app = spawn().await;
     for uri in [

@@ -5,10 +5,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 
-use super::OAuthError;
 use super::cimd;
 use super::form::Form;
 use super::records::{ClientRecord, client_key, load};
+use super::{CLIENT_TTL, OAuthError};
 use crate::app::App;
 use crate::crypto::{same, sha256_hex};
 
@@ -44,9 +44,35 @@ pub async fn authenticate(
         .await?
         .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
     match (&client.secret_hash, secret) {
-        (None, _) => Ok(client),
-        (Some(hash), Some(secret)) if same(hash, &sha256_hex(&secret)) => Ok(client),
-        (Some(_), _) => Err(OAuthError::invalid_client("client authentication failed")),
+        (None, _) => {}
+        (Some(hash), Some(secret)) if same(hash, &sha256_hex(&secret)) => {}
+        (Some(_), _) => return Err(OAuthError::invalid_client("client authentication failed")),
+    }
+    keep_alive(app, &client_id).await;
+    Ok(client)
+}
+
+/// A registered client in use lives on: once past half its lifetime, a
+/// token request extends it (unused ones still expire).
+async fn keep_alive(app: &App, client_id: &str) {
+    if cimd::is_document_url(client_id) {
+        return;
+    }
+    let now = app.clock.now_ms();
+    let key = client_key(client_id);
+    let ttl = CLIENT_TTL.as_millis() as i64;
+    let Ok(Some(record)) = app.records.get_record(&key, now).await else {
+        return;
+    };
+    if record.expires_at_ms - now > ttl / 2 {
+        return;
+    }
+    if let Err(err) = app
+        .records
+        .update_record(&key, &record.data, now + ttl, record.version)
+        .await
+    {
+        tracing::debug!(error = %err, "client lifetime not extended");
     }
 }
 
