@@ -49,6 +49,9 @@ pub struct Options {
     pub records: Option<Arc<dyn RecordStore>>,
     /// Share a clock between apps (two instances, one time).
     pub clock: Option<Arc<ManualClock>>,
+    /// A listener bound beforehand (when the configuration must name the
+    /// server's own address, as `PUBLIC_URL` does).
+    pub listener: Option<tokio::net::TcpListener>,
 }
 
 impl Default for Options {
@@ -65,6 +68,7 @@ impl Default for Options {
             store: None,
             records: None,
             clock: None,
+            listener: None,
         }
     }
 }
@@ -103,9 +107,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         records: options.records,
     };
     let app = Arc::new(App::with_parts(config, host, parts));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
+    let listener = match options.listener {
+        Some(listener) => listener,
+        None => tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback"),
+    };
     let base = format!("http://{}", listener.local_addr().expect("local addr"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(malgomo::host::local::serve(app.clone(), listener, async {

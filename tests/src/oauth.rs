@@ -6,13 +6,11 @@
 //! (mirroring `spawn_app_with`).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use crate::{Mcp, accounts, request};
+use crate::{Mcp, Options, TestApp, request, spawn_app_with};
+use malgomo::App;
 use malgomo::clock::ManualClock;
 use malgomo::store::{RecordStore, SessionStore};
-use malgomo::upstream::HttpSettings;
-use malgomo::{App, Config, Host, Parts};
 use malgomo_sim::Simulator;
 use serde_json::{Value, json};
 use url::Url;
@@ -43,15 +41,8 @@ pub struct OAuthApp {
     pub clock: Arc<ManualClock>,
     /// Never follows redirects.
     pub http: reqwest::Client,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for OAuthApp {
-    fn drop(&mut self) {
-        if let Some(stop) = self.shutdown.take() {
-            let _ = stop.send(());
-        }
-    }
+    /// The running instance; dropping it stops the server.
+    _instance: TestApp,
 }
 
 /// What an instance shares with others.
@@ -81,51 +72,29 @@ pub async fn spawn() -> OAuthApp {
 
 /// An instance serving `listener` with `PUBLIC_URL` = `public`.
 pub async fn spawn_on(listener: tokio::net::TcpListener, public: &str, shared: Shared) -> OAuthApp {
-    let base = format!("http://{}", listener.local_addr().expect("local addr"));
-    let sim = match shared.sim {
-        Some(sim) => sim,
-        None => Arc::new(Simulator::start(0).await.expect("simulator starts")),
-    };
-    let mut env = vec![
-        ("PUBLIC_URL", public.to_owned()),
-        ("MALGOMO_API_BASE", sim.base_url()),
-        ("SUPABASE_URL", sim.base_url()),
-        ("SUPABASE_ANON_KEY", accounts::DEMO_ANON_KEY.to_owned()),
-    ];
+    let mut env = vec![("PUBLIC_URL", public.to_owned())];
     env.extend(shared.env);
-    let config = Config::from_lookup(|name| {
-        env.iter()
-            .rev()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .expect("test configuration is valid");
-    let clock = shared.clock.unwrap_or_else(ManualClock::new);
-    let parts = Parts {
-        clock: Some(clock.clone()),
-        http: Some(HttpSettings {
-            connect_timeout: Duration::from_secs(2),
-            request_timeout: Duration::from_secs(2),
-        }),
+    let instance = spawn_app_with(Options {
+        env,
+        listener: Some(listener),
+        sim: shared.sim,
+        clock: shared.clock,
         store: shared.store,
         records: shared.records,
-    };
-    let app = Arc::new(App::with_parts(config, Host::local(true), parts));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(malgomo::host::local::serve(app.clone(), listener, async {
-        let _ = stopped.await;
-    }));
+        ..Options::default()
+    })
+    .await;
     OAuthApp {
-        base,
+        base: instance.base.clone(),
         public: public.to_owned(),
-        app,
-        sim,
-        clock,
+        app: instance.app.clone(),
+        sim: instance.sim.clone(),
+        clock: instance.clock.clone(),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client"),
-        shutdown: Some(stop),
+        _instance: instance,
     }
 }
 
