@@ -547,65 +547,47 @@ async fn unknown_period_value_is_a_tool_error_naming_the_allowed_values() {
 
 // --- media types and size ----------------------------------------------------
 
-#[tokio::test]
-async fn text_plain_content_type_is_415() {
+/// Pings on a fresh session with the given `Content-Type` (none when
+/// `None`) and `Accept`.
+async fn ping_with_media(content_type: Option<&str>, accept: &str) -> Answer {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-06-18").await;
-    let answer = exchange(
-        bare_post(&app)
-            .header("content-type", "text/plain")
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-session-id", mcp.session.as_deref().unwrap())
-            .body(ping(1).to_string()),
-    )
-    .await;
+    let mut builder = bare_post(&app)
+        .header("accept", accept)
+        .header("mcp-session-id", mcp.session.as_deref().unwrap())
+        .body(ping(1).to_string());
+    if let Some(content_type) = content_type {
+        builder = builder.header("content-type", content_type);
+    }
+    exchange(builder).await
+}
+
+const JSON_OR_SSE: &str = "application/json, text/event-stream";
+
+#[tokio::test]
+async fn text_plain_content_type_is_415() {
+    let answer = ping_with_media(Some("text/plain"), JSON_OR_SSE).await;
     assert_eq!(answer.status, 415, "{}", answer.body);
     assert_eq!(answer.error_code(), SERVER_ERROR);
 }
 
 #[tokio::test]
 async fn missing_content_type_is_415() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = exchange(
-        bare_post(&app)
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-session-id", mcp.session.as_deref().unwrap())
-            .body(ping(1).to_string()),
-    )
-    .await;
+    let answer = ping_with_media(None, JSON_OR_SSE).await;
     assert_eq!(answer.status, 415, "{}", answer.body);
     assert_eq!(answer.error_code(), SERVER_ERROR);
 }
 
 #[tokio::test]
 async fn json_content_type_with_charset_is_accepted() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = exchange(
-        bare_post(&app)
-            .header("content-type", "application/json; charset=utf-8")
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-session-id", mcp.session.as_deref().unwrap())
-            .body(ping(1).to_string()),
-    )
-    .await;
+    let answer = ping_with_media(Some("application/json; charset=utf-8"), JSON_OR_SSE).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json()["result"], json!({}));
 }
 
 #[tokio::test]
 async fn accept_text_html_is_406() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = exchange(
-        bare_post(&app)
-            .header("content-type", "application/json")
-            .header("accept", "text/html")
-            .header("mcp-session-id", mcp.session.as_deref().unwrap())
-            .body(ping(1).to_string()),
-    )
-    .await;
+    let answer = ping_with_media(Some("application/json"), "text/html").await;
     assert_eq!(answer.status, 406, "{}", answer.body);
     assert_eq!(answer.error_code(), SERVER_ERROR);
 }
