@@ -24,7 +24,7 @@ enum Credential {
     SingleTenant(TokenSet),
 }
 
-pub const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
+const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
 
 fn credential(call: &Call<'_>) -> Option<Credential> {
     if let Some(grant) = &call.grant {
