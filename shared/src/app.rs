@@ -75,7 +75,10 @@ impl App {
     pub async fn from_config(config: Config, host: Host) -> Result<Self, StoreError> {
         let parts = match &config.dynamodb_table {
             Some(table) => {
-                let store = Arc::new(DynamoStore::from_env(table.clone()).await);
+                let store = DynamoStore::from_env(table.clone())
+                    .await
+                    .with_max_sessions(config.max_sessions);
+                let store = Arc::new(store);
                 store.check_table().await?;
                 Parts {
                     store: Some(store.clone()),

@@ -462,8 +462,20 @@ async fn concurrent_creates_of_one_id_exactly_one_wins() {
 // ---------------------------------------------------------------- memory only
 
 #[tokio::test]
-async fn memory_store_refuses_beyond_its_cap_until_sessions_expire() {
-    let store = MemoryStore::new(2);
+async fn both_stores_refuse_beyond_the_cap_until_sessions_expire() {
+    let capped: Vec<Named> = vec![
+        ("memory", Arc::new(MemoryStore::new(2))),
+        (
+            "dynamodb",
+            Arc::new(dynamo::fresh_store(None).await.with_max_sessions(2)),
+        ),
+    ];
+    for (name, store) in capped {
+        refuses_beyond_the_cap(name, store.as_ref()).await;
+    }
+}
+
+async fn refuses_beyond_the_cap(name: &str, store: &dyn SessionStore) {
     let short = record(NOW + 1_000);
     store
         .create(&SessionId::generate(), &short, NOW)
@@ -479,10 +491,10 @@ async fn memory_store_refuses_beyond_its_cap_until_sessions_expire() {
             .create(&SessionId::generate(), &record(NOW + HOUR), NOW)
             .await,
         Err(StoreError::Full(2)),
-        "the third live session is refused"
+        "{name}: the third live session is refused"
     );
     // A delete frees room.
-    assert_eq!(store.delete(&long_lived, NOW).await, Ok(true));
+    assert_eq!(store.delete(&long_lived, NOW).await, Ok(true), "{name}");
     let third = SessionId::generate();
     store
         .create(&third, &record(NOW + HOUR), NOW)
@@ -493,7 +505,7 @@ async fn memory_store_refuses_beyond_its_cap_until_sessions_expire() {
             .create(&SessionId::generate(), &record(NOW + HOUR), NOW)
             .await,
         Err(StoreError::Full(2)),
-        "full again"
+        "{name}: full again"
     );
     // Once the short one has expired it no longer counts.
     let later = NOW + 1_000;
@@ -501,7 +513,7 @@ async fn memory_store_refuses_beyond_its_cap_until_sessions_expire() {
         .create(&SessionId::generate(), &record(later + HOUR), later)
         .await
         .expect("an expired session frees room");
-    assert!(store.get(&third, later).await.unwrap().is_some());
+    assert!(store.get(&third, later).await.unwrap().is_some(), "{name}");
 }
 
 // -------------------------------------------------------------- DynamoDB only

@@ -36,6 +36,8 @@ mod attr {
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// `MAX_SESSIONS`, when the store should enforce it.
+    max_sessions: Option<usize>,
 }
 
 impl DynamoStore {
@@ -50,7 +52,17 @@ impl DynamoStore {
         Self {
             client,
             table: table.into(),
+            max_sessions: None,
         }
+    }
+
+    /// Refuses new sessions (`Full`) while `max` live ones exist. The count
+    /// is a strongly consistent `Scan` at create time (initialize, not the
+    /// hot path); concurrent creates on several instances may overshoot
+    /// by the number racing.
+    pub fn with_max_sessions(mut self, max: usize) -> Self {
+        self.max_sessions = Some(max);
+        self
     }
 
     pub fn client(&self) -> &Client {

@@ -11,6 +11,35 @@ use crate::session::{Login, SessionId, SessionRecord};
 use crate::store::{SessionStore, StoreError, Versioned, seal};
 
 impl DynamoStore {
+    /// How many unexpired sessions the table holds (expired ones linger
+    /// until TTL sweeps them, so the expiry is filtered here).
+    async fn live_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
+        let mut count = 0usize;
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .consistent_read(true)
+                .filter_expression("#kind = :session AND #exp > :now")
+                .expression_attribute_names("#kind", attr::KIND)
+                .expression_attribute_names("#exp", attr::EXPIRES_MS)
+                .expression_attribute_values(":session", AttributeValue::S("session".into()))
+                .expression_attribute_values(":now", number(now_ms))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|err| unavailable(&err))?;
+            count += page.count().max(0) as usize;
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(count),
+            }
+        }
+    }
+
     fn key(id: &SessionId) -> String {
         format!("session#{}", id.storage_key())
     }
@@ -90,6 +119,11 @@ impl SessionStore for DynamoStore {
         record: &SessionRecord,
         now_ms: i64,
     ) -> Result<Versioned, StoreError> {
+        if let Some(max) = self.max_sessions
+            && self.live_sessions(now_ms).await? >= max
+        {
+            return Err(StoreError::Full(max));
+        }
         self.put_if_absent(Self::to_item(id, record, 1), now_ms)
             .await?;
         Ok(Versioned {
