@@ -26,6 +26,7 @@ pub struct Held {
 }
 
 /// What to write into the record.
+#[derive(Clone, Copy)]
 pub enum Write<'a> {
     /// Take the lease until this instant (Unix ms).
     Lease(i64),
@@ -100,12 +101,7 @@ async fn settle(
     write: Write<'_>,
 ) -> Result<(), UpstreamError> {
     for _ in 0..5 {
-        let again = match &write {
-            Write::Renewed(tokens) => Write::Renewed(tokens),
-            Write::Dead => Write::Dead,
-            Write::Release | Write::Lease(_) => Write::Release,
-        };
-        if home.write(version, again).await?.is_some() {
+        if home.write(version, write).await?.is_some() {
             return Ok(());
         }
         let held = match home.load().await {
