@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod docs;
 pub mod domain;
 pub mod host;
+pub mod limits;
 pub mod mcp;
 pub mod oauth;
 pub mod router;

@@ -142,6 +142,15 @@ impl TestApp {
         }
     }
 
+    /// A fresh MCP client without a session, connecting from `ip` (a
+    /// loopback address other than 127.0.0.1 stands for another network).
+    pub fn client_from(&self, ip: [u8; 4]) -> Mcp {
+        Mcp {
+            http: http_from(ip),
+            ..self.client()
+        }
+    }
+
     /// A client that has initialized (protocol 2025-06-18).
     pub async fn session(&self) -> Mcp {
         let mut mcp = self.client();
@@ -156,6 +165,17 @@ impl TestApp {
         assert_eq!(result["isError"], false, "login failed: {result}");
         mcp
     }
+}
+
+/// An HTTP client whose connections leave from `ip` (use 127.x.y.z: the
+/// whole 127/8 is loopback), never following redirects: per-address limits
+/// see it as its own caller.
+pub fn http_from(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(ip))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
 }
 
 /// A raw MCP-over-HTTP client: every header is the test's to choose.

@@ -310,17 +310,28 @@ impl OAuthApp {
 
     /// Submits the sign-in form of `page`.
     pub async fn login(&self, page: &SignInPage, email: &str, password: &str) -> Answer {
+        self.login_via(&self.http, page, email, password).await
+    }
+
+    /// Submits the sign-in form of `page` through `http` (e.g. a client
+    /// from another address, [`crate::http_from`]).
+    pub async fn login_via(
+        &self,
+        http: &reqwest::Client,
+        page: &SignInPage,
+        email: &str,
+        password: &str,
+    ) -> Answer {
         exchange(
-            self.post_form(
-                "/oauth/login",
-                &[
+            http.post(self.url("/oauth/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(&[
                     ("request_id", &page.request_id),
                     ("csrf_token", &page.csrf),
                     ("email", email),
                     ("password", password),
-                ],
-            )
-            .header("cookie", &page.cookie),
+                ]))
+                .header("cookie", &page.cookie),
         )
         .await
     }

@@ -2,6 +2,7 @@
 //! accepted and refused, the size cap) and the sign-in page and form
 //! (escaping, CSRF, the password never echoed, the login rate limit).
 
+use malgomo::limits::password::{PER_ADDRESS, PER_PAIR};
 use malgomo_tests::oauth as support;
 
 use serde_json::json;
@@ -379,11 +380,11 @@ async fn an_expired_sign_in_page_cannot_be_submitted() {
 // ------------------------------------------------------------- rate limits
 
 #[tokio::test]
-async fn eleven_wrong_passwords_for_one_email_get_429() {
+async fn wrong_passwords_past_the_pair_limit_get_429() {
     let app = spawn().await;
     let client = app.register_public(&[REDIRECT]).await;
     let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
-    for attempt in 1..=10 {
+    for attempt in 1..=PER_PAIR.max {
         let answer = app.login(&page, OWNER, "wrong-password").await;
         assert_eq!(answer.status, 401, "attempt {attempt}: {}", answer.body);
     }
@@ -394,14 +395,17 @@ async fn eleven_wrong_passwords_for_one_email_get_429() {
         .expect("Retry-After")
         .parse()
         .expect("Retry-After in seconds");
-    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    assert!(
+        (1..=PER_PAIR.window.as_secs()).contains(&retry_after),
+        "{retry_after}"
+    );
     assert!(
         limited.body.contains("Too many sign-in attempts"),
         "{}",
         limited.body
     );
-    // While limited, even the right password is refused, and upstream is
-    // not asked.
+    // While limited, even the right password is refused from this address,
+    // and upstream is not asked.
     let logins = app.sim.counters().requests["password"];
     let limited = app.login(&page, OWNER, OWNER_PASSWORD).await;
     assert_eq!(limited.status, 429, "{}", limited.body);
@@ -433,13 +437,13 @@ async fn the_email_limit_lifts_after_its_window() {
 }
 
 #[tokio::test]
-async fn thirty_one_attempts_from_one_ip_get_429() {
+async fn attempts_past_the_address_limit_get_429() {
     let app = spawn().await;
     let client = app.register_public(&[REDIRECT]).await;
     let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
-    // 30 failures spread over emails, none of them over its own limit.
-    for attempt in 0..30 {
-        let email = format!("nobody{}@agency-a.test", attempt % 5);
+    // Failures spread over emails, none of them over its pair limit.
+    for attempt in 0..PER_ADDRESS.max {
+        let email = format!("nobody{}@agency-a.test", attempt % 10);
         let answer = app.login(&page, &email, "wrong-password").await;
         assert_eq!(answer.status, 401, "attempt {attempt}: {}", answer.body);
     }

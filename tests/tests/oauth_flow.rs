@@ -3,6 +3,7 @@
 //! registration to revocation, the mode-A tools, server-side renewal of the
 //! upstream token, and two instances sharing one DynamoDB table.
 
+use malgomo::limits::password::PER_PAIR;
 use malgomo_tests::oauth as support;
 
 use std::sync::Arc;
@@ -730,7 +731,7 @@ async fn login_limit_is_shared_across_instances() {
     let b = spawn_on(listener_b, &public, shared()).await;
     let client = a.register_public(&[REDIRECT]).await;
     let page = SignInPage::parse(&a.authorize_with(&client.id, REDIRECT, &[]).await);
-    for attempt in 1..=10 {
+    for attempt in 1..=PER_PAIR.max {
         let on = if attempt % 2 == 0 { &a } else { &b };
         let answer = on.login(&page, OWNER, "wrong-password").await;
         assert_eq!(answer.status, 401, "attempt {attempt}: {}", answer.body);

@@ -2,6 +2,7 @@
 //! the bearer, and the session (if one is open).
 
 use crate::app::App;
+use crate::limits::AddressKey;
 use crate::session::{Login, SessionId, SessionRecord};
 use crate::store::{StoreError, Versioned};
 
@@ -22,6 +23,8 @@ pub struct Call<'a> {
     /// Mode A: the grant behind the access token.
     pub grant: Option<crate::oauth::GrantAccess>,
     pub session: Option<OpenSession>,
+    /// Where the request came from, as per-address limits key it.
+    pub client: AddressKey,
 }
 
 impl Call<'_> {

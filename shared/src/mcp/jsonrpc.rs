@@ -109,6 +109,10 @@ impl Reply {
     }
 }
 
+/// The most messages one batch may carry (2025-03-26): enough for any real
+/// client's pipelining, too few to multiply one request into many.
+pub const MAX_BATCH: usize = 16;
+
 /// Parses a POST body. `Err` is the single reply to send back (parse error
 /// or invalid request, with a null id when none could be read).
 pub fn parse(body: &[u8]) -> Result<Payload, Reply> {
@@ -118,6 +122,13 @@ pub fn parse(body: &[u8]) -> Result<Payload, Reply> {
         Value::Array(items) if items.is_empty() => Err(Reply::error(
             Value::Null,
             RpcError::invalid_request("empty batch"),
+        )),
+        Value::Array(items) if items.len() > MAX_BATCH => Err(Reply::error(
+            Value::Null,
+            RpcError::invalid_request(format!(
+                "a batch may carry at most {MAX_BATCH} messages, this one has {}",
+                items.len()
+            )),
         )),
         Value::Array(items) => Ok(Payload::Batch(items.into_iter().map(message).collect())),
         other => message(other).map(Payload::Single),
@@ -249,5 +260,18 @@ mod tests {
         };
         assert!(items[0].is_ok());
         assert_eq!(code(items[1].clone().unwrap_err()), INVALID_REQUEST);
+    }
+
+    #[test]
+    fn a_batch_over_the_cap_is_one_invalid_request() {
+        let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+        let at_cap = format!("[{}]", vec![ping; MAX_BATCH].join(","));
+        assert!(
+            matches!(parse(at_cap.as_bytes()), Ok(Payload::Batch(items)) if items.len() == MAX_BATCH)
+        );
+        let over = format!("[{}]", vec![ping; MAX_BATCH + 1].join(","));
+        let reply = parse(over.as_bytes()).unwrap_err();
+        assert_eq!(reply.id, Value::Null);
+        assert_eq!(code(reply), INVALID_REQUEST);
     }
 }

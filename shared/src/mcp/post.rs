@@ -16,11 +16,14 @@ use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::{Auth, Bearer, Call, ProtocolVersion, resolve};
 use crate::app::App;
+use crate::limits::AddressKey;
 use crate::session::{SessionId, SessionRecord};
 use crate::store::StoreError;
+use crate::tools::LOGIN;
 use crate::web::{Response, reply};
 
 pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+    let client = AddressKey::of_request(&request);
     let headers = request.headers();
     if !negotiate::is_json(headers) {
         return refuse(
@@ -53,7 +56,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             let reply = Reply::error(req.id, RpcError::method_not_found(&req.method));
             rpc(StatusCode::OK, &reply.to_json(), answer)
         }
-        payload => serve(app, headers, payload, auth, answer).await,
+        payload => serve(app, headers, payload, (auth, client), answer).await,
     }
 }
 
@@ -122,7 +125,7 @@ async fn serve(
     app: &App,
     headers: &http::HeaderMap,
     payload: Payload,
-    auth: Auth,
+    (auth, client): (Auth, AddressKey),
     answer: Answer,
 ) -> Response {
     let first_id = match &payload {
@@ -158,6 +161,7 @@ async fn serve(
         bearer: auth.bearer,
         grant: auth.grant,
         session,
+        client,
     };
     let response = match payload {
         Payload::Single(Message::Request(req)) => {
@@ -172,6 +176,12 @@ async fn serve(
             format!(
                 "Invalid request: JSON-RPC batches are not supported in protocol version {version}"
             ),
+        ),
+        Payload::Batch(items) if logins_in(&items) > 1 => refuse(
+            StatusCode::BAD_REQUEST,
+            None,
+            INVALID_REQUEST,
+            format!("Invalid request: a batch may carry at most one {LOGIN} call"),
         ),
         Payload::Batch(items) => {
             let mut replies = Vec::new();
@@ -191,6 +201,20 @@ async fn serve(
     };
     touch(&mut call).await;
     response
+}
+
+/// `malgomo_login` calls in a batch: each is a password attempt, so a batch
+/// carries at most one (the throttle counts them anyway; this keeps one
+/// request from being many guesses).
+fn logins_in(items: &[Result<Message, Reply>]) -> usize {
+    items
+        .iter()
+        .filter(|item| {
+            matches!(item, Ok(Message::Request(req))
+                if req.method == methods::TOOLS_CALL
+                    && req.params.get("name").and_then(Value::as_str) == Some(LOGIN))
+        })
+        .count()
 }
 
 async fn run(call: &mut Call<'_>, req: Request) -> Reply {

@@ -1,5 +1,6 @@
-//! `POST /oauth/login`: the sign-in form. Checks the CSRF token, limits
-//! attempts per email and per client IP across instances, signs in with
+//! `POST /oauth/login`: the sign-in form. Checks the CSRF token, passes
+//! the attempt through the password throttle (shared with the login tool,
+//! across instances), signs in with
 //! Supabase (password grant + access probe), and on success redirects to
 //! the client with a single-use code.
 
@@ -15,14 +16,10 @@ use super::{CODE_TTL, grants};
 use crate::app::App;
 use crate::crypto::{random_token, same, sha256_hex};
 use crate::domain::{Email, Secret};
+use crate::limits::{AddressKey, Refused, password};
 use crate::session::Login;
 use crate::upstream::UpstreamError;
-use crate::web::{ClientIp, Response};
-
-/// Sign-in attempts allowed per window, per email and per client IP.
-pub const ATTEMPTS_PER_EMAIL: u64 = 10;
-pub const ATTEMPTS_PER_IP: u64 = 30;
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+use crate::web::Response;
 
 pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     let Some(public_url) = app.config.public_url.as_ref() else {
@@ -83,19 +80,23 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     if password.is_empty() {
         return again(StatusCode::BAD_REQUEST, "Enter your password.");
     }
-    match over_limit(app, &email, request, now).await {
-        Ok(None) => {}
-        Ok(Some(retry_after)) => {
+    let address = AddressKey::of_request(request);
+    match password::admit(app.records.as_ref(), &email, address, now).await {
+        Ok(()) => {}
+        Err(Refused::Over(wait)) => {
             let mut response = again(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many sign-in attempts. Wait a few minutes, then try again.",
+                &format!("Too many sign-in attempts. Try again in {wait}."),
             );
-            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait.secs()));
             return response;
         }
-        Err(()) => return unavailable(),
+        Err(Refused::Store(err)) => {
+            tracing::error!(error = %err, "password throttle unavailable");
+            return unavailable();
+        }
     }
     let login = match sign_in(app, &email, &password).await {
         Ok(login) => login,
@@ -165,37 +166,6 @@ async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result
         .await
         .map_err(|_| ())?;
     Ok(code)
-}
-
-/// Counts this attempt for the email and the client IP; `Some(seconds)` to
-/// wait when either is over its limit.
-async fn over_limit(
-    app: &App,
-    email: &Email,
-    request: &http::Request<Bytes>,
-    now: i64,
-) -> Result<Option<i64>, ()> {
-    let window = now.div_euclid(WINDOW_MS);
-    let window_end = (window + 1) * WINDOW_MS;
-    let ip = request
-        .extensions()
-        .get::<ClientIp>()
-        .map(|ip| ip.0.to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let by_email = format!("limit#email#{}#{window}", sha256_hex(email.as_str()));
-    let by_ip = format!("limit#ip#{}#{window}", sha256_hex(&ip));
-    let emails = app
-        .records
-        .increment(&by_email, window_end, now)
-        .await
-        .map_err(|_| ())?;
-    let ips = app
-        .records
-        .increment(&by_ip, window_end, now)
-        .await
-        .map_err(|_| ())?;
-    let over = emails > ATTEMPTS_PER_EMAIL || ips > ATTEMPTS_PER_IP;
-    Ok(over.then(|| ((window_end - now) / 1000).max(1)))
 }
 
 fn explain(err: &UpstreamError) -> (StatusCode, &'static str) {

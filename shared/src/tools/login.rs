@@ -10,10 +10,13 @@ use super::access::explain;
 use super::output::arguments;
 use super::{Tool, ToolFailure, ToolOutput};
 use crate::domain::{Email, Secret};
+use crate::limits::{Refused, password};
 use crate::mcp::Call;
 use crate::session::Login as SessionLogin;
 
 pub struct Login;
+
+pub const NAME: &str = "malgomo_login";
 
 #[derive(Deserialize)]
 struct Input {
@@ -24,7 +27,7 @@ struct Input {
 #[async_trait]
 impl Tool for Login {
     fn name(&self) -> &'static str {
-        "malgomo_login"
+        NAME
     }
 
     fn definition(&self) -> Value {
@@ -98,6 +101,21 @@ impl Tool for Login {
             return Ok(ToolOutput::error(
                 "the password is empty — give your MalGomo password",
             ));
+        }
+        let now = call.now_ms();
+        match password::admit(call.app.records.as_ref(), &email, call.client, now).await {
+            Ok(()) => {}
+            Err(Refused::Over(wait)) => {
+                return Ok(ToolOutput::error(format!(
+                    "too many login attempts for this account from your network — try again in {wait}; the password was not checked"
+                )));
+            }
+            Err(Refused::Store(err)) => {
+                tracing::error!(error = %err, "password throttle unavailable");
+                return Ok(ToolOutput::error(
+                    "login is temporarily unavailable — try again in a minute",
+                ));
+            }
         }
         let upstream = call.app.upstream.clone();
         let grant = match upstream.auth.password_grant(&email, &input.password).await {

@@ -15,6 +15,7 @@ mod status;
 use async_trait::async_trait;
 use serde_json::Value;
 
+pub use login::NAME as LOGIN;
 pub use output::{ToolFailure, ToolOutput};
 
 use crate::mcp::Call;

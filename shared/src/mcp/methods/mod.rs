@@ -11,9 +11,10 @@ use super::Call;
 use super::jsonrpc::{Request, RpcError};
 
 pub const INITIALIZE: &str = "initialize";
+pub const TOOLS_CALL: &str = "tools/call";
 
 /// Methods this server answers (besides `initialize`).
-const METHODS: [&str; 3] = ["ping", "tools/list", "tools/call"];
+const METHODS: [&str; 3] = ["ping", "tools/list", TOOLS_CALL];
 
 /// True for methods we implement; anything else is -32601 before any
 /// session or version check (clients probe with unknown methods).
@@ -26,7 +27,7 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, R
     match request.method.as_str() {
         "ping" => Ok(ping::result()),
         "tools/list" => Ok(tools_list::result(call.app.config.oauth_enabled())),
-        "tools/call" => tools_call::result(call, request.params.clone()).await,
+        TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
         INITIALIZE => Err(RpcError::invalid_request(
             "initialize must be the only message of its POST",
         )),

@@ -1,0 +1,33 @@
+//! Limits on what a caller may make the server do, counted in the record
+//! store so they hold across instances: the password throttle, and the
+//! per-address limits of the unauthenticated OAuth endpoints. Every
+//! per-address limit keys on the same [`AddressKey`].
+
+mod address;
+pub mod password;
+mod window;
+
+use std::time::Duration;
+
+pub use address::AddressKey;
+pub use window::{Limit, Refused, RetryAfter};
+
+/// Client registrations (`POST /register`) per address.
+pub const REGISTER: Limit = Limit {
+    name: "register",
+    max: 50,
+    window: Duration::from_secs(60 * 60),
+};
+/// Authorization requests (`GET /authorize`, each a stored pending sign-in)
+/// per address.
+pub const AUTHORIZE: Limit = Limit {
+    name: "authorize",
+    max: 60,
+    window: Duration::from_secs(10 * 60),
+};
+/// Outbound fetches of client metadata documents (cache misses) per address.
+pub const METADATA_FETCH: Limit = Limit {
+    name: "metadata-fetch",
+    max: 20,
+    window: Duration::from_secs(60 * 60),
+};
