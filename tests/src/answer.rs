@@ -89,6 +89,34 @@ impl Answer {
         Url::parse(raw).expect("Location is an absolute URL")
     }
 
+    /// Asserts the defined answer to a dependency failure on `/mcp`: 503, a
+    /// JSON-RPC error for request `id`, and `Retry-After` in seconds.
+    pub fn assert_retryable(&self, id: Value, what: &str) {
+        assert_eq!(self.status, 503, "{what}: {}", self.body);
+        let body = self.json();
+        assert_eq!(body["jsonrpc"], "2.0", "{what}: {body}");
+        assert_eq!(body["id"], id, "{what}: {body}");
+        assert!(body["error"]["code"].is_i64(), "{what}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{what}: {body}"
+        );
+        assert!(body.get("result").is_none(), "{what}: {body}");
+        let retry_after = self
+            .header("retry-after")
+            .unwrap_or_else(|| panic!("{what}: no Retry-After header"));
+        assert!(
+            retry_after.parse::<u64>().is_ok_and(|secs| secs >= 1),
+            "{what}: Retry-After is delay-seconds, got {retry_after:?}"
+        );
+        assert!(
+            self.content_type().starts_with("application/json"),
+            "{what}: JSON body"
+        );
+    }
+
     /// Asserts an RFC 6749 error answer: exact status and `error`, never cached.
     pub fn assert_oauth_error(&self, status: u16, error: &str) {
         assert_eq!(self.status, status, "{}", self.body);

@@ -118,6 +118,38 @@ pub async fn client(counter: Option<Counter>) -> Client {
     Client::from_conf(config.build())
 }
 
+/// The resilience settings the fault tests hold the store to: a bounded
+/// number of attempts with jittered exponential backoff (the SDK's standard
+/// strategy), an attempt timeout and an operation timeout that ends the
+/// whole call, retries included.
+pub const MAX_ATTEMPTS: u32 = 3;
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An SDK client for `endpoint` (a fault proxy, usually) with the settings
+/// above.
+pub async fn resilient_client(endpoint: &str) -> Client {
+    let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(endpoint)
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        )
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_initial_backoff(Duration::from_millis(20)),
+        )
+        .load()
+        .await;
+    Client::new(&shared)
+}
+
 /// A fresh, uniquely named table with TTL on, and a store over it.
 pub async fn fresh_store(counter: Option<Counter>) -> DynamoStore {
     let table = format!("malgomo-test-{}", uuid_like());
@@ -132,7 +164,7 @@ pub async fn fresh_store(counter: Option<Counter>) -> DynamoStore {
     store
 }
 
-fn uuid_like() -> String {
+pub fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod dynamo;
+pub mod fault_proxy;
 pub mod oauth;
 
 use std::sync::Arc;

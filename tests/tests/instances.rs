@@ -575,39 +575,6 @@ async fn unreachable_store() -> Arc<dyn SessionStore> {
     ))
 }
 
-fn assert_retryable(answer: &Answer, id: Value, what: &str) {
-    assert_eq!(answer.status, 503, "{what}: {}", answer.body);
-    let body = answer.json();
-    assert_eq!(body["jsonrpc"], "2.0", "{what}: {body}");
-    assert_eq!(body["id"], id, "{what}: {body}");
-    assert!(body["error"]["code"].is_i64(), "{what}: {body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{what}: {body}"
-    );
-    assert!(body.get("result").is_none(), "{what}: {body}");
-    let retry_after = answer
-        .headers
-        .get("retry-after")
-        .unwrap_or_else(|| panic!("{what}: no Retry-After header"))
-        .to_str()
-        .expect("ASCII");
-    assert!(
-        retry_after.parse::<u64>().is_ok_and(|secs| secs >= 1),
-        "{what}: Retry-After is delay-seconds, got {retry_after:?}"
-    );
-    assert!(
-        answer
-            .headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json")),
-        "{what}: JSON body"
-    );
-}
-
 #[tokio::test]
 async fn dynamodb_refusing_connections_gives_a_retryable_503() {
     let app = spawn_app_with(Options {
@@ -626,7 +593,7 @@ async fn dynamodb_refusing_connections_gives_a_retryable_503() {
         }),
     );
     let answer = exchange(client.post().json(&initialize)).await;
-    assert_retryable(&answer, json!(0), "initialize");
+    answer.assert_retryable(json!(0), "initialize");
     assert!(
         answer.headers.get("mcp-session-id").is_none(),
         "no session id is handed out when none was stored"
@@ -634,13 +601,15 @@ async fn dynamodb_refusing_connections_gives_a_retryable_503() {
     // A request on a (well-formed) session id needs a read: same answer.
     let mut on_session = app.client();
     on_session.session = Some(SessionId::generate().expose().to_owned());
-    assert_retryable(&tool(&on_session, KPIS).await, json!(2), "tools/call");
-    assert_retryable(&ping(&on_session).await, json!(1), "ping");
-    assert_retryable(&delete(&on_session).await, Value::Null, "DELETE");
+    tool(&on_session, KPIS)
+        .await
+        .assert_retryable(json!(2), "tools/call");
+    ping(&on_session).await.assert_retryable(json!(1), "ping");
+    delete(&on_session)
+        .await
+        .assert_retryable(Value::Null, "DELETE");
     // The server is still serving: the same answer again, not a reset.
-    assert_retryable(
-        &exchange(client.post().json(&initialize)).await,
-        json!(0),
-        "initialize again",
-    );
+    exchange(client.post().json(&initialize))
+        .await
+        .assert_retryable(json!(0), "initialize again");
 }

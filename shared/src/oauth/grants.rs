@@ -140,20 +140,9 @@ pub async fn issue(
             &encode(&pair),
         ),
     });
-    match app
-        .records
-        .update_record(
-            &grant_aad,
-            &encode(&record),
-            now + GRANT_TTL_MS,
-            grant.version,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(crate::store::StoreError::Conflict) => return Ok(None),
-        Err(err) => return Err(err.into()),
-    }
+    // The access token is stored before the grant names the new pair: once
+    // the grant is rotated, the old refresh token's handoff hands this pair
+    // out, so its access token must already work.
     let access_aad = access_key(&access_token);
     let access = AccessRecord {
         grant_id: grant_id.to_owned(),
@@ -166,5 +155,33 @@ pub async fn issue(
     app.records
         .create_record(&access_aad, &encode(&access), now + ttl, now)
         .await?;
-    Ok(Some(pair))
+    let rotated = app
+        .records
+        .update_record(
+            &grant_aad,
+            &encode(&record),
+            now + GRANT_TTL_MS,
+            grant.version,
+        )
+        .await;
+    match rotated {
+        Ok(_) => Ok(Some(pair)),
+        // A conflict may be our own write whose answer was lost and retried.
+        Err(crate::store::StoreError::Conflict) => {
+            let landed = load_grant(app, grant_id).await?.is_some_and(|now| {
+                now.value.refresh_hash.as_deref() == record.refresh_hash.as_deref()
+            });
+            if landed {
+                return Ok(Some(pair));
+            }
+            // Lost the race: nobody holds this access token; drop it.
+            if let Err(err) = app.records.delete_record(&access_aad).await {
+                tracing::warn!(error = %err, "an unissued access token was not removed; it expires unused");
+            }
+            Ok(None)
+        }
+        // Unknown whether the rotation landed: the access record stays (it
+        // expires unused if not).
+        Err(err) => Err(err.into()),
+    }
 }
