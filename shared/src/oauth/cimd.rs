@@ -1,7 +1,8 @@
 //! Client ID Metadata Documents: a client_id that is an https URL names a
 //! JSON document describing the client. Fetching it is an SSRF door, so
-//! the host must resolve to public addresses only (the connection is pinned
-//! to the checked address), the body is capped, redirects are not followed,
+//! the host must resolve to global unicast addresses only (`ssrf`; the
+//! connection is pinned to the checked address, through no proxy), the body
+//! is capped, redirects are not followed,
 //! and the answer is cached — a stale copy is kept when a refetch fails.
 
 use std::net::{IpAddr, SocketAddr};
@@ -13,6 +14,7 @@ use url::Url;
 use super::OAuthError;
 use super::records::{ClientRecord, encode, load};
 use super::redirect::RedirectUri;
+use super::ssrf;
 use crate::app::App;
 use crate::crypto::sha256_hex;
 
@@ -94,6 +96,13 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
     if !allowed_scheme || url.fragment().is_some() || !url.username().is_empty() {
         return Err("client_id must be an https URL without fragment or credentials".into());
     }
+    // A loopback PUBLIC_URL (local development and tests) may fetch from
+    // plain loopback; nothing else that is not global unicast, ever.
+    let reachable = |ip: IpAddr| {
+        ssrf::is_global(ip)
+            || (loopback_allowed && matches!(ip, IpAddr::V4(v4) if v4.is_loopback()))
+            || (loopback_allowed && ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST))
+    };
     let host = url.host_str().ok_or("no host")?.to_owned();
     let port = url.port_or_known_default().ok_or("no port")?;
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
@@ -103,16 +112,15 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
     let address = addresses
         .iter()
         .copied()
-        .find(|a| public(a.ip()) || (loopback_allowed && a.ip().is_loopback()))
-        .filter(|_| {
-            addresses
-                .iter()
-                .all(|a| public(a.ip()) || (loopback_allowed && a.ip().is_loopback()))
-        })
-        .ok_or("host resolves to a private, link-local or metadata address")?;
+        .find(|a| reachable(a.ip()))
+        .filter(|_| addresses.iter().all(|a| reachable(a.ip())))
+        .ok_or("host resolves to an address that is not global unicast")?;
     let http = reqwest::Client::builder()
         .timeout(FETCH_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would connect wherever it resolves the host, undoing
+        // the pinning to the checked address.
+        .no_proxy()
         .resolve(&host, address)
         .build()
         .map_err(|_| "no HTTP client".to_owned())?;
@@ -163,63 +171,4 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
         scope: document.scope,
         issued_at: app.clock.now_secs(),
     })
-}
-
-/// Not loopback, private, link-local (incl. the 169.254.169.254 metadata
-/// service), CGNAT, unspecified, multicast or documentation space.
-fn public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return public(IpAddr::V4(v4));
-            }
-            // fc00::/7 (unique local, incl. the fd00:ec2::254 metadata
-            // service) and fe80::/10 (link-local).
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn private_and_metadata_addresses_are_not_public() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fe80::1",
-            "fd00:ec2::254",
-            "::ffff:10.0.0.1",
-        ] {
-            assert!(!public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {
-            assert!(public(ip.parse().unwrap()), "{ip}");
-        }
-    }
 }

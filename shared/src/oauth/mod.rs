@@ -18,6 +18,7 @@ mod records;
 mod redirect;
 mod register;
 mod revoke;
+mod ssrf;
 mod token;
 pub mod upstream;
 
