@@ -1,6 +1,8 @@
 //! The Lambda host: `lambda_http` events (Function URL and HTTP API v2 both
 //! arrive as API Gateway v2 requests) through the shared router. The app is
-//! built once per container, before the first event.
+//! built once per container, before the first event, without a store call:
+//! only the `health` function checks the table before serving, so the `mcp`
+//! and `oauth` functions' cold start does not wait for DynamoDB.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -13,11 +15,25 @@ use lambda_http::{Body, Request, service_fn};
 use malgomo::web::ClientIp;
 use malgomo::{App, Config, Host, router};
 
+/// What a function does before its first event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Check the store first; a missing table stops start-up with a message
+    /// naming it (the `health` function, whose answer then means "usable").
+    CheckStore,
+    /// Serve at once (the `mcp` and `oauth` functions: users wait on them).
+    Serve,
+}
+
 /// Runs the shared router as a Lambda function until the runtime stops it.
-pub async fn run() -> Result<(), lambda_http::Error> {
-    crate::telemetry::init();
+pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
+    malgomo::telemetry::init();
     let config = Config::from_env()?;
-    let app = Arc::new(App::from_config(config, Host::lambda()).await?);
+    let app = App::from_config(config, Host::lambda()).await;
+    if start == Start::CheckStore {
+        app.check_store().await?;
+    }
+    let app = Arc::new(app);
     lambda_http::run(service_fn(move |request: Request| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(&app, request).await) }

@@ -1,5 +1,6 @@
-//! Support for the thin mains: command line, logging, and the Lambda adapter.
+//! Support for the Lambda mains: the adapter between `lambda_http` events
+//! and the shared router. The local server lives in its own crate
+//! (`local/`, package `malgomo-mcp`), so these binaries link neither the
+//! simulator nor the hyper server.
 
-pub mod cli;
 pub mod lambda;
-pub mod telemetry;

@@ -4,15 +4,13 @@
 //! ones `sam local invoke -e` uses), against the upstream simulator and a
 //! DynamoDB table on the loopback test server.
 
-mod support;
-
 use std::convert::Infallible;
 
 use bytes::Bytes;
 use malgomo::{App, Config, Host};
 use malgomo_tests::accounts;
+use malgomo_tests::lambda::{Function, Upstreams};
 use serde_json::{Value, json};
-use support::{Function, Upstreams};
 
 const FUNCTION_URL_INITIALIZE: &str = include_str!("../../events/function-url-initialize.json");
 const FUNCTION_URL_TOOLS_LIST: &str = include_str!("../../events/function-url-tools-list.json");
@@ -375,14 +373,20 @@ async fn every_sample_event_as_shipped_gets_a_meaningful_answer() {
 
 // ---- start-up and runtime errors ------------------------------------------
 
-#[tokio::test]
-async fn a_missing_table_stops_start_up_with_a_message_naming_it() {
-    let upstreams = Upstreams::start().await;
+/// The configuration with `DYNAMODB_TABLE` naming a table that does not exist.
+fn missing_table_env(upstreams: &Upstreams) -> (Vec<(&'static str, String)>, String) {
     let missing = format!("{}-missing", upstreams.table);
     let mut env = upstreams.env();
     env.retain(|(name, _)| *name != "DYNAMODB_TABLE");
     env.push(("DYNAMODB_TABLE", missing.clone()));
-    let function = Function::spawn(LAMBDA_MCP, &env).await;
+    (env, missing)
+}
+
+#[tokio::test]
+async fn a_missing_table_stops_the_health_function_with_a_message_naming_it() {
+    let upstreams = Upstreams::start().await;
+    let (env, missing) = missing_table_env(&upstreams);
+    let function = Function::spawn(LAMBDA_HEALTH, &env).await;
 
     let exit = function.exited().await;
     let output = function.output();
@@ -395,6 +399,23 @@ async fn a_missing_table_stops_start_up_with_a_message_naming_it() {
     assert!(output.contains("--create-table"), "says the fix:\n{output}");
     assert_eq!(function.api.polls(), 0, "{output}");
     assert!(function.api.init_error().is_none());
+}
+
+#[tokio::test]
+async fn the_mcp_function_serves_its_first_request_without_touching_the_table() {
+    let upstreams = Upstreams::start().await;
+    let (env, _) = missing_table_env(&upstreams);
+    let function = Function::spawn(LAMBDA_MCP, &env).await;
+
+    // Start-up made no table call: a missing table does not stop it, and a
+    // request that needs no store is answered.
+    let response = function.call(sample(HTTPAPI_HEALTHZ)).await;
+    assert_eq!(status(&response), 200, "{response}");
+    // A request that needs the store gets the store's error, not a crash.
+    let response = function.call(sample(FUNCTION_URL_INITIALIZE)).await;
+    assert!(status(&response) >= 500, "{response}");
+    let response = function.call(sample(HTTPAPI_HEALTHZ)).await;
+    assert_eq!(status(&response), 200, "still serving: {response}");
 }
 
 #[tokio::test]

@@ -69,17 +69,17 @@ impl App {
         Self::with_parts(config, host, Parts::default())
     }
 
-    /// The app as configured: DynamoDB when `DYNAMODB_TABLE` is set (its
-    /// table checked now, so a misconfiguration stops start-up instead of
-    /// failing a user's first request), else the in-memory store.
-    pub async fn from_config(config: Config, host: Host) -> Result<Self, StoreError> {
+    /// The app as configured: DynamoDB when `DYNAMODB_TABLE` is set, else
+    /// the in-memory store. No store call is made here, so a Lambda
+    /// function serves its first request without waiting for DynamoDB; a
+    /// host that wants the table checked first calls [`App::check_store`].
+    pub async fn from_config(config: Config, host: Host) -> Self {
         let parts = match &config.dynamodb_table {
             Some(table) => {
                 let store = DynamoStore::from_env(table.clone())
                     .await
                     .with_max_sessions(config.max_sessions);
                 let store = Arc::new(store);
-                store.check_table().await?;
                 Parts {
                     store: Some(store.clone()),
                     records: Some(store),
@@ -88,7 +88,14 @@ impl App {
             }
             None => Parts::default(),
         };
-        Ok(Self::with_parts(config, host, parts))
+        Self::with_parts(config, host, parts)
+    }
+
+    /// Checks that the store is usable (for DynamoDB: the table exists with
+    /// its key and TTL), so a misconfiguration stops start-up with a message
+    /// naming the table instead of failing a user's request.
+    pub async fn check_store(&self) -> Result<(), StoreError> {
+        self.records.check().await
     }
 
     pub fn with_parts(config: Config, host: Host, parts: Parts) -> Self {

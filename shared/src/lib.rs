@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod docs;
 pub mod domain;
+#[cfg(feature = "local")]
 pub mod host;
 pub mod limits;
 pub mod mcp;
@@ -15,6 +16,7 @@ pub mod oauth;
 pub mod router;
 pub mod session;
 pub mod store;
+pub mod telemetry;
 pub mod tools;
 pub mod upstream;
 pub mod web;

@@ -5,6 +5,7 @@ pub mod answer;
 pub mod document;
 pub mod dynamo;
 pub mod fault_proxy;
+pub mod lambda;
 pub mod oauth;
 
 use std::sync::Arc;

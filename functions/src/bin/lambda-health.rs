@@ -1,7 +1,11 @@
 //! The `health` Lambda function: `/healthz` through the shared router.
-//! Its own function so a liveness probe never waits behind tool calls.
+//! Its own function so a liveness probe never waits behind tool calls; the
+//! only function that checks the table before serving, so a green probe
+//! means the table is usable.
+
+use malgomo_functions::lambda::{self, Start};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    malgomo_functions::lambda::run().await
+    lambda::run(Start::CheckStore).await
 }

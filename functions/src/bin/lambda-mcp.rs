@@ -1,6 +1,8 @@
 //! The `mcp` Lambda function: `/mcp`, `/` and `/docs` through the shared router.
 
+use malgomo_functions::lambda::{self, Start};
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    malgomo_functions::lambda::run().await
+    lambda::run(Start::Serve).await
 }

@@ -3,7 +3,9 @@
 //! function so sign-in stays fast (hosted clients give up after ~10 s)
 //! whatever the tool calls are doing.
 
+use malgomo_functions::lambda::{self, Start};
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    malgomo_functions::lambda::run().await
+    lambda::run(Start::Serve).await
 }

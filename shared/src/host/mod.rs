@@ -1,4 +1,4 @@
-//! Hosts that serve the router: the local server (Lambda's adapter lives
-//! with the Lambda functions).
+//! Hosts that serve the router: the local server, behind the `local`
+//! feature (Lambda's adapter lives with the Lambda functions).
 
 pub mod local;

@@ -57,4 +57,12 @@ pub trait RecordStore: Send + Sync + std::fmt::Debug {
         expires_at_ms: i64,
         now_ms: i64,
     ) -> Result<u64, StoreError>;
+
+    /// Checks that the backing store is usable (a table exists, expiry is
+    /// on). Only hosts that can afford a round trip call it: the local
+    /// server at start and the `health` function; the `mcp` and `oauth`
+    /// functions serve their first request without it.
+    async fn check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

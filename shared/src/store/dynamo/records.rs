@@ -32,6 +32,10 @@ impl DynamoStore {
 
 #[async_trait]
 impl RecordStore for DynamoStore {
+    async fn check(&self) -> Result<(), StoreError> {
+        self.check_table().await
+    }
+
     async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError> {
         let Some(item) = self.read(key.to_owned()).await? else {
             return Ok(None);

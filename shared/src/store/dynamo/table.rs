@@ -6,8 +6,9 @@ use super::{DynamoStore, attr, describe};
 use crate::store::StoreError;
 
 impl DynamoStore {
-    /// Start-up check: the table exists with key `pk` (S) and TTL on `ttl`.
-    /// A misconfigured deployment fails here, not on a user's first request.
+    /// The table exists with key `pk` (S) and TTL on `ttl`. The local server
+    /// and the `health` function run this at start, so a misconfigured
+    /// deployment shows up there rather than in a user's session.
     pub async fn check_table(&self) -> Result<(), StoreError> {
         let described = self
             .client

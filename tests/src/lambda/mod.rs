@@ -1,8 +1,7 @@
-//! Test support for the Lambda binaries: the Runtime API emulator, the
+//! The Lambda binaries as Lambda runs them: the Runtime API emulator, the
 //! binaries run as child processes against it, and the upstreams they need
-//! (the simulator, a fresh table on the loopback DynamoDB server).
-
-#![allow(dead_code)]
+//! (the simulator, a fresh table on the loopback DynamoDB server). Used by
+//! the Lambda tests and by the benchmark's cold-start rows.
 
 pub mod runtime_api;
 
@@ -10,8 +9,8 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::{accounts, dynamo};
 use malgomo_sim::Simulator;
-use malgomo_tests::{accounts, dynamo};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;

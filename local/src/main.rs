@@ -6,8 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use malgomo::{App, Config, Host};
-use malgomo_functions::{cli, telemetry};
+use malgomo::{App, Config, Host, telemetry};
+
+mod cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -60,9 +61,8 @@ async fn run(args: cli::Args) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {ip}:{port}: {err}"))?;
     let local = listener.local_addr().map_err(|err| err.to_string())?;
-    let app = App::from_config(config, Host::local(ip.is_loopback()))
-        .await
-        .map_err(|err| err.to_string())?;
+    let app = App::from_config(config, Host::local(ip.is_loopback())).await;
+    app.check_store().await.map_err(|err| err.to_string())?;
     let app = Arc::new(app);
     println!(
         "{}",
