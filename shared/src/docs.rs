@@ -1,13 +1,29 @@
-//! The documentation page for humans at `/` and `/docs`.
+//! The documentation page for humans at `/` and `/docs`, and the dashboard
+//! view with demo data it frames, at `/docs/dashboard`.
 //!
 //! The page is a static template (`docs/page.html`) with one placeholder,
 //! [`BASE`], for this server's base URL. The base URL can come from the
 //! request's `Host` header, so it is untrusted: it is escaped before it is
-//! filled in. The response's CSP allows inline styles only, so the template
-//! carries no scripts and loads nothing external.
+//! filled in. The page's CSP allows inline styles and same-origin frames
+//! only, so the template carries no scripts and loads nothing external.
+
+use crate::resources::DASHBOARD;
+use crate::tools::ToolOutput;
+use crate::upstream::dashboard::Kpis;
 
 /// The page template.
 const TEMPLATE: &str = include_str!("docs/page.html");
+
+/// The page's policy: no script, nothing external, never framed; it frames
+/// only the dashboard demo of its own origin.
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// The demo's policy: the view's inline script and styles and nothing else
+/// (it loads nothing), framed only by this origin's docs page.
+pub const DEMO_CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
+/// A `malgomo_get_kpis` answer of the simulator (one day), for the demo.
+const DEMO_KPIS: &str = include_str!("docs/demo-kpis.json");
 
 /// Where the escaped base URL goes in [`TEMPLATE`].
 const BASE: &str = "{{BASE}}";
@@ -15,6 +31,30 @@ const BASE: &str = "{{BASE}}";
 /// The page, with `base_url` filled into the connect instructions.
 pub fn page(base_url: &str) -> String {
     TEMPLATE.replace(BASE, &escape(base_url))
+}
+
+/// The dashboard view (the very document MCP Apps hosts render) with a demo
+/// result in it: the view renders a `<script id="demo-result">` it finds
+/// instead of waiting for a host. The result is built the way the tool
+/// builds it, from typed KPIs, so the demo cannot drift from the tool.
+pub fn dashboard_demo() -> String {
+    let result = serde_json::from_str::<Kpis>(DEMO_KPIS)
+        .ok()
+        .and_then(|kpis| ToolOutput::structured(&kpis).ok())
+        .map(|output| output.into_result().to_string());
+    match result {
+        // `<` only occurs inside JSON strings, where `\u003c` means the same
+        // and cannot close the script element.
+        Some(json) => DASHBOARD.text.replacen(
+            "</head>",
+            &format!(
+                "<script type=\"application/json\" id=\"demo-result\">{}</script>\n</head>",
+                json.replace('<', "\\u003c")
+            ),
+            1,
+        ),
+        None => DASHBOARD.text.to_owned(),
+    }
 }
 
 /// HTML-escapes text for element content and quoted attributes.
@@ -106,6 +146,7 @@ mod tests {
             "DELETE /mcp",
             "GET /healthz",
             "GET /docs",
+            "GET /docs/dashboard",
             "/authorize",
             "/oauth/login",
             "/token",
@@ -141,9 +182,31 @@ mod tests {
     #[test]
     fn template_has_no_scripts_or_external_resources() {
         let lower = TEMPLATE.to_ascii_lowercase();
-        for banned in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
+        for banned in ["<script", "<link", "<img", "@import", "url("] {
             assert!(!lower.contains(banned), "{banned}");
         }
+        assert_eq!(lower.matches("<iframe").count(), 1, "only the demo view");
+        assert!(
+            lower.contains(
+                "<iframe class=\"view\" src=\"/docs/dashboard\" sandbox=\"allow-scripts\""
+            )
+        );
+    }
+
+    #[test]
+    fn demo_is_the_view_with_a_kpis_result_before_its_script() {
+        let html = dashboard_demo();
+        let demo = html
+            .find("id=\"demo-result\">")
+            .expect("the demo result is embedded");
+        let script = html.find("<script>").expect("the view's script");
+        assert!(demo < script, "the result is in place before the view runs");
+        let start = demo + "id=\"demo-result\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let result: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(result["isError"], false);
+        let kpis: Kpis = serde_json::from_value(result["structuredContent"].clone()).unwrap();
+        assert!(kpis.hero_net_eur > 0.0 && !kpis.per_creator.is_empty());
     }
 
     #[test]

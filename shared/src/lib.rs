@@ -13,6 +13,7 @@ pub mod host;
 pub mod limits;
 pub mod mcp;
 pub mod oauth;
+pub mod resources;
 pub mod router;
 pub mod session;
 pub mod store;

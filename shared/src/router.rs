@@ -5,6 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::App;
+use crate::docs;
 use crate::mcp::{self, Auth};
 use crate::oauth;
 use crate::web::{BodyTooLarge, Response, cors, reply};
@@ -42,10 +43,19 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
         "/healthz" if method == Method::GET || method == Method::HEAD => {
             reply::json(StatusCode::OK, &json!({ "status": "ok" }))
         }
-        "/" | "/docs" if method == Method::GET || method == Method::HEAD => {
-            reply::html(StatusCode::OK, crate::docs::page(&base_url(app, &request)))
-        }
-        "/healthz" | "/" | "/docs" => not_allowed("GET, HEAD"),
+        "/" | "/docs" if method == Method::GET || method == Method::HEAD => reply::html_with(
+            StatusCode::OK,
+            docs::page(&base_url(app, &request)),
+            docs::PAGE_CSP,
+            "DENY",
+        ),
+        "/docs/dashboard" if method == Method::GET || method == Method::HEAD => reply::html_with(
+            StatusCode::OK,
+            docs::dashboard_demo(),
+            docs::DEMO_CSP,
+            "SAMEORIGIN",
+        ),
+        "/healthz" | "/" | "/docs" | "/docs/dashboard" => not_allowed("GET, HEAD"),
         _ => reply::error(
             StatusCode::NOT_FOUND,
             "not_found",

@@ -11,6 +11,8 @@ pub const INVALID_PARAMS: i32 = -32602;
 pub const INTERNAL_ERROR: i32 = -32603;
 /// Implementation-defined server error: the server cannot take the request now.
 pub const SERVER_BUSY: i32 = -32000;
+/// MCP's error for a `resources/read` of a URI the server does not have.
+pub const RESOURCE_NOT_FOUND: i32 = -32002;
 
 /// A JSON-RPC error object.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -10,6 +10,7 @@ use super::schema::period_input;
 use super::{ToolFailure, ToolOutput};
 use crate::domain::{Period, Secret};
 use crate::mcp::Call;
+use crate::resources;
 use crate::upstream::{ApiClient, UpstreamError};
 
 #[derive(Deserialize)]
@@ -50,7 +51,8 @@ fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
     })
 }
 
-/// A read-only data tool's `tools/list` entry.
+/// A read-only data tool's `tools/list` entry; its `_meta` names the
+/// dashboard view that MCP Apps hosts render its results with.
 pub fn definition(name: &str, title: &str, description: &str, output_schema: Value) -> Value {
     json!({
         "name": name,
@@ -64,6 +66,7 @@ pub fn definition(name: &str, title: &str, description: &str, output_schema: Val
             "destructiveHint": false,
             "idempotentHint": true,
             "openWorldHint": true
-        }
+        },
+        "_meta": resources::dashboard_tool_meta()
     })
 }

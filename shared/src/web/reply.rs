@@ -11,20 +11,35 @@ pub fn json(status: StatusCode, value: &Value) -> Response {
     with_type(status, "application/json", value.to_string())
 }
 
+/// The policy of our own pages: no script, nothing external, never framed.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 pub fn html(status: StatusCode, page: String) -> Response {
+    html_with(status, page, PAGE_CSP, "DENY")
+}
+
+/// An HTML page under its own policy and `X-Frame-Options` (the docs page
+/// frames the dashboard demo, which runs its inline script).
+pub fn html_with(
+    status: StatusCode,
+    page: String,
+    csp: &'static str,
+    frame_options: &'static str,
+) -> Response {
     let mut response = with_type(status, "text/html; charset=utf-8", page);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ),
+        HeaderValue::from_static(csp),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static(frame_options),
+    );
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

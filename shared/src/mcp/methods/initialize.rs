@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::mcp::ProtocolVersion;
 use crate::mcp::jsonrpc::RpcError;
+use crate::resources::{MCP_APP_MIME, UI_EXTENSION};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,7 +22,11 @@ pub fn negotiate(params: Value) -> Result<(ProtocolVersion, Value), RpcError> {
     let version = ProtocolVersion::negotiate(&params.protocol_version);
     let result = json!({
         "protocolVersion": version,
-        "capabilities": { "tools": { "listChanged": false } },
+        "capabilities": {
+            "tools": { "listChanged": false },
+            "resources": { "listChanged": false, "subscribe": false },
+            "extensions": { UI_EXTENSION: { "mimeTypes": [MCP_APP_MIME] } }
+        },
         "serverInfo": {
             "name": "malgomo-mcp",
             "title": "MalGomo dashboard",
