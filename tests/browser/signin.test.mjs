@@ -10,15 +10,13 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openBrowser } from './browser.mjs';
 
 const BASE = (process.env.MALGOMO_BASE_URL ?? '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = process.env.ARTIFACTS_DIR ?? join(ROOT, 'artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'signin.png'); // the clean sign-in page
@@ -26,18 +24,6 @@ const SCREENSHOT_INVALID = join(ARTIFACTS, 'signin-invalid.png'); // after a wro
 
 const EMAIL = 'owner@agency-a.test';
 const PASSWORD = 'owner-a-pass';
-const STEP_TIMEOUT_MS = 15_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const b64url = (buf) => buf.toString('base64url');
 
@@ -112,39 +98,6 @@ function authorizeUrl(clientId, redirectUri, challenge, state) {
   return url.toString();
 }
 
-// A fresh browser with its own throw-away profile directory, closed (and the
-// profile removed) when test `t` ends; if `t` failed, what the page showed is
-// kept as artifacts/<name>-failure.png first.
-async function openBrowser(t, name) {
-  const profile = mkdtempSync(join(tmpdir(), 'malgomo-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1000, height: 760 },
-    });
-  } catch (err) {
-    rmSync(profile, { recursive: true, force: true });
-    throw err;
-  }
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
-  // after-hooks run in the order they are added: the screenshot first.
-  t.after(async () => {
-    if (!t.passed) {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}-failure.png`), fullPage: true }).catch(() => {});
-    }
-  });
-  t.after(async () => {
-    await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
-  });
-  return page;
-}
-
 // The headers every page of the authorization server must send.
 function assertPageHeaders(response, what) {
   const headers = response.headers(); // lower-cased names
@@ -174,7 +127,7 @@ describe('mode A sign-in page in headless Chromium', () => {
   test('sign in: wrong password re-renders, right password lands on the redirect with a code', async (t) => {
     const callback = await startCallbackServer();
     t.after(callback.close);
-    const page = await openBrowser(t, 'signin');
+    const page = await openBrowser(t, 'signin', ARTIFACTS);
 
     const clientName = 'MalGomo Browser Test Client';
     const client = await register(clientName, callback.redirectUri);
@@ -260,7 +213,7 @@ describe('mode A sign-in page in headless Chromium', () => {
   test('HTML in client_name is rendered as inert text', async (t) => {
     const callback = await startCallbackServer();
     t.after(callback.close);
-    const page = await openBrowser(t, 'signin-xss');
+    const page = await openBrowser(t, 'signin-xss', ARTIFACTS);
     const dialogs = [];
     page.on('dialog', async (dialog) => {
       dialogs.push(`${dialog.type()}: ${dialog.message()}`);
