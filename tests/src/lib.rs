@@ -7,6 +7,7 @@ pub mod dynamo;
 pub mod fault_proxy;
 pub mod lambda;
 pub mod oauth;
+pub mod process;
 
 use std::sync::Arc;
 use std::time::Duration;
