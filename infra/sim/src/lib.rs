@@ -1,6 +1,7 @@
 //! A faithful simulator of the two upstreams the MalGomo MCP server talks to: the Supabase
 //! auth subset (`/auth/v1`) and the MalGomo backend REST API (`/api`), on one loopback port,
-//! plus test controls under `/_sim`. The wire contract is `shared/backend-contract.md`.
+//! plus test controls under `/_sim`. It follows the backend's wire contract (documented with the
+//! project's reference material, outside this repository).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

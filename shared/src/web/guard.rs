@@ -8,7 +8,7 @@ use crate::config::is_loopback_host;
 /// Who may talk to this server from a browser, and under which host names.
 #[derive(Clone, Debug, Default)]
 pub struct OriginPolicy {
-    /// `ALLOWED_ORIGINS`: exact origins (scheme://host[:port]).
+    /// `ALLOWED_ORIGINS`: exact origins (`scheme://host[:port]`).
     pub allowed_origins: Vec<String>,
     /// `ALLOWED_HOSTS`: host names, with or without a port.
     pub allowed_hosts: Vec<String>,

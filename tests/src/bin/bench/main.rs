@@ -1,6 +1,18 @@
-//! Benchmark (not a test): `tools/call` throughput and latency over loopback HTTP.
+//! Benchmark (not a test). Sections, each printed as markdown:
 //!
-//! Starts the real app (local host, hyper) and the upstream simulator in this
+//! - `calls`: `tools/call` throughput and latency over loopback HTTP;
+//! - `static`: `tools/list` against `ping` in the same sessions (both answer
+//!   without an upstream call; the gap is what building the answer costs);
+//! - `store`: DynamoDB calls per `initialize`, `tools/list`, `tools/call`
+//!   ([`store_calls`]);
+//! - `cold`: the Lambda bootstraps' sizes and `lambda-mcp`'s cold start with
+//!   the memory store and with `DYNAMODB_TABLE` ([`cold_start`]).
+//!
+//! `store` and `cold` need the loopback DynamoDB server the tests use
+//! (`MALGOMO_TEST_DYNAMODB`, else `moto_server` from PATH); `cold` needs the
+//! release bootstraps: `cargo build --release -p malgomo-functions` first.
+//!
+//! `calls`: starts the real app (local host, hyper) and the upstream simulator in this
 //! process, with the simulator at zero latency, logs in N sessions as
 //! owner@agency-a.test (one HTTP client, so one keep-alive connection, per
 //! session) and lets every session call a tool back to back until the row's
@@ -8,13 +20,18 @@
 //! request written to response body parsed. Prints a markdown table.
 //!
 //! Run: `cargo run --release -p malgomo-tests --bin bench [-- OPTIONS]`
+//!   --sections calls,static,store,cold   which sections (default: all)
 //!   --concurrency 1,8,32,64   sessions per row
 //!   --calls 2000              call budget per row
 //!   --seconds 10              time budget per row
+//!   --samples 10              fresh processes per cold-start row
 //!
 //! Client, app and simulator share this machine's cores (and one tokio
 //! runtime), so the numbers are an end-to-end figure for one box, not the
 //! server alone.
+
+mod cold_start;
+mod store_calls;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,30 +41,59 @@ use malgomo::upstream::HttpSettings;
 use malgomo_tests::{Mcp, Options, accounts, spawn_app_with};
 use serde_json::{Value, json};
 
-const EMAIL: &str = "owner@agency-a.test";
+pub(crate) const EMAIL: &str = "owner@agency-a.test";
 
 const USAGE: &str = "\
-Usage: bench [--concurrency 1,8,32,64] [--calls 2000] [--seconds 10]
+Usage: bench [--sections calls,static,store,cold] [--concurrency 1,8,32,64]
+             [--calls 2000] [--seconds 10] [--samples 10]
 
 Measures tools/call throughput and p50/p90/p99 latency against the app and
-the simulator on loopback. Build with --release for meaningful numbers.";
+the simulator on loopback, tools/list against ping, DynamoDB calls per
+request, and the Lambda bootstraps' size and cold start. Build with
+--release for meaningful numbers.";
+
+const SECTIONS: [&str; 4] = ["calls", "static", "store", "cold"];
 
 struct Settings {
+    sections: Vec<String>,
     concurrency: Vec<usize>,
     calls: usize,
     seconds: u64,
+    samples: usize,
 }
 
 impl Settings {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut settings = Settings {
+            sections: SECTIONS.map(str::to_owned).to_vec(),
             concurrency: vec![1, 8, 32, 64],
             calls: 2000,
             seconds: 10,
+            samples: 10,
         };
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
             match arg.as_str() {
+                "--sections" => {
+                    settings.sections = value("--sections")?
+                        .split(',')
+                        .map(|name| name.trim().to_owned())
+                        .collect();
+                    if let Some(unknown) = settings
+                        .sections
+                        .iter()
+                        .find(|name| !SECTIONS.contains(&name.as_str()))
+                    {
+                        return Err(format!("--sections: unknown section {unknown:?}"));
+                    }
+                }
+                "--samples" => {
+                    settings.samples = value("--samples")?
+                        .parse()
+                        .ok()
+                        .filter(|&n: &usize| n > 0)
+                        .ok_or("--samples: a positive number")?;
+                }
                 "--concurrency" => {
                     settings.concurrency = value("--concurrency")?
                         .split(',')
@@ -82,6 +128,12 @@ struct Workload {
     upstream: &'static str,
 }
 
+impl Workload {
+    fn params(&self) -> Value {
+        json!({ "name": self.tool, "arguments": self.arguments })
+    }
+}
+
 struct Row {
     concurrency: usize,
     label: &'static str,
@@ -106,43 +158,10 @@ async fn main() {
     if cfg!(debug_assertions) {
         eprintln!("bench: debug build — run with --release for meaningful numbers");
     }
+    let wants = |name: &str| settings.sections.iter().any(|section| section == name);
+    let started = Instant::now();
 
-    let app = spawn_app_with(Options {
-        // Generous upstream timeouts: a queue at high concurrency is a result, not an error.
-        http: HttpSettings {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-        },
-        ..Options::default()
-    })
-    .await;
-    app.sim.set_latency(Duration::ZERO);
-    // Password grants are rate limited per email (60/min by default); every
-    // session logs in once with the same email.
-    app.sim.set_rate_limit(100_000);
-
-    let most = settings.concurrency.iter().copied().max().unwrap_or(1);
-    let mut sessions = Vec::with_capacity(most);
-    for _ in 0..most {
-        sessions.push(app.logged_in(EMAIL).await);
-    }
-
-    let workloads = [
-        Workload {
-            tool: "malgomo_get_kpis",
-            arguments: json!({ "period": "today" }),
-            label: "malgomo_get_kpis today",
-            upstream: "/api/dashboard/kpis?period=today",
-        },
-        Workload {
-            tool: "malgomo_get_earnings",
-            arguments: json!({ "period": "30d" }),
-            label: "malgomo_get_earnings 30d",
-            upstream: "/api/dashboard/earnings?period=30d",
-        },
-    ];
-
-    println!("# malgomo-mcp tools/call benchmark");
+    println!("# malgomo-mcp benchmark");
     println!();
     println!(
         "- machine: {} logical CPUs, {}",
@@ -158,22 +177,73 @@ async fn main() {
         }
     );
     println!(
-        "- each row: up to {} calls or {} s, whichever first; every session is {EMAIL} with its own HTTP connection",
+        "- each throughput row: up to {} calls or {} s, whichever first; every session is {EMAIL} with its own HTTP connection",
         settings.calls, settings.seconds
     );
+    println!();
+
+    if wants("calls") || wants("static") {
+        let app = spawn_app_with(Options {
+            // Generous upstream timeouts: a queue at high concurrency is a result, not an error.
+            http: HttpSettings {
+                connect_timeout: Duration::from_secs(10),
+                request_timeout: Duration::from_secs(30),
+            },
+            ..Options::default()
+        })
+        .await;
+        app.sim.set_latency(Duration::ZERO);
+        // Password grants are rate limited per email (60/min by default); every
+        // session logs in once with the same email.
+        app.sim.set_rate_limit(100_000);
+
+        let most = settings.concurrency.iter().copied().max().unwrap_or(1);
+        let mut sessions = Vec::with_capacity(most);
+        for _ in 0..most {
+            sessions.push(app.logged_in(EMAIL).await);
+        }
+        if wants("calls") {
+            tool_calls(&app.sim.base_url(), &sessions, &settings).await;
+        }
+        if wants("static") {
+            static_answers(&sessions, &settings).await;
+        }
+    }
+    if wants("store") {
+        store_calls::report().await;
+    }
+    if wants("cold") {
+        cold_start::report(settings.samples).await;
+    }
+    println!("total bench time {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The `calls` section: each tool workload at each concurrency.
+async fn tool_calls(sim: &str, sessions: &[Mcp], settings: &Settings) {
+    let workloads = [
+        Workload {
+            tool: "malgomo_get_kpis",
+            arguments: json!({ "period": "today" }),
+            label: "malgomo_get_kpis today",
+            upstream: "/api/dashboard/kpis?period=today",
+        },
+        Workload {
+            tool: "malgomo_get_earnings",
+            arguments: json!({ "period": "30d" }),
+            label: "malgomo_get_earnings 30d",
+            upstream: "/api/dashboard/earnings?period=30d",
+        },
+    ];
+    println!("## tools/call");
+    println!();
     for workload in &workloads {
-        let (status, body) = sessions[0]
-            .rpc(
-                "tools/call",
-                json!({ "name": workload.tool, "arguments": workload.arguments }),
-            )
-            .await;
+        let (status, body) = sessions[0].rpc("tools/call", workload.params()).await;
         assert!(
             status == 200 && body["result"]["isError"] == false,
             "{} fails: {status} {body}",
             workload.label
         );
-        let (upstream_bytes, upstream_p50) = upstream_baseline(&app.sim.base_url(), workload).await;
+        let (upstream_bytes, upstream_p50) = upstream_baseline(sim, workload).await;
         println!(
             "- {}: MCP response body {} bytes; upstream `GET {}` alone (simulator, one connection, sequential): {} bytes, p50 {:.2} ms",
             workload.label,
@@ -184,33 +254,57 @@ async fn main() {
         );
     }
     println!();
-    println!(
-        "| concurrency | tool | calls | errors | throughput (req/s) | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |"
-    );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-
-    let started = Instant::now();
+    print_header();
     for workload in &workloads {
         for &concurrency in &settings.concurrency {
             let row = run_row(
                 &sessions[..concurrency],
-                workload,
-                settings.calls,
-                Duration::from_secs(settings.seconds),
+                "tools/call",
+                workload.params(),
+                workload.label,
+                settings,
             )
             .await;
             print_row(&row);
         }
     }
     println!();
-    println!("total bench time {:.1} s", started.elapsed().as_secs_f64());
 }
 
-async fn run_row(sessions: &[Mcp], workload: &Workload, calls: usize, budget: Duration) -> Row {
-    let params = json!({ "name": workload.tool, "arguments": workload.arguments });
+/// The `static` section: `tools/list` and `ping`, row by row at each
+/// concurrency, in the same logged-in sessions.
+async fn static_answers(sessions: &[Mcp], settings: &Settings) {
+    println!("## tools/list against ping");
+    println!();
+    print_header();
+    for &concurrency in &settings.concurrency {
+        for method in ["ping", "tools/list"] {
+            let row = run_row(
+                &sessions[..concurrency],
+                method,
+                json!({}),
+                method,
+                settings,
+            )
+            .await;
+            print_row(&row);
+        }
+    }
+    println!();
+}
+
+async fn run_row(
+    sessions: &[Mcp],
+    method: &'static str,
+    params: Value,
+    label: &'static str,
+    settings: &Settings,
+) -> Row {
+    let calls = settings.calls;
+    let budget = Duration::from_secs(settings.seconds);
     // Warm-up: one unmeasured call per session (connection, caches).
     for mcp in sessions {
-        mcp.rpc("tools/call", params.clone()).await;
+        mcp.rpc(method, params.clone()).await;
     }
 
     let tickets = Arc::new(AtomicUsize::new(0));
@@ -226,9 +320,10 @@ async fn run_row(sessions: &[Mcp], workload: &Workload, calls: usize, budget: Du
             let mut errors = 0;
             while Instant::now() < deadline && tickets.fetch_add(1, Ordering::Relaxed) < calls {
                 let sent = Instant::now();
-                let (status, body) = mcp.rpc("tools/call", params.clone()).await;
+                let (status, body) = mcp.rpc(method, params.clone()).await;
                 latencies.push(sent.elapsed());
-                if status != 200 || body["result"]["isError"] != false {
+                let failed = body.get("result").is_none() || body["result"]["isError"] == true;
+                if status != 200 || failed {
                     errors += 1;
                 }
             }
@@ -246,12 +341,19 @@ async fn run_row(sessions: &[Mcp], workload: &Workload, calls: usize, budget: Du
     latencies.sort_unstable();
     Row {
         concurrency: sessions.len(),
-        label: workload.label,
+        label,
         calls: latencies.len(),
         errors,
         wall,
         latencies,
     }
+}
+
+fn print_header() {
+    println!(
+        "| concurrency | request | calls | errors | throughput (req/s) | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
 }
 
 fn print_row(row: &Row) {
@@ -311,7 +413,7 @@ async fn upstream_baseline(sim: &str, workload: &Workload) -> (usize, Duration) 
 }
 
 /// Nearest-rank percentile of sorted samples.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
