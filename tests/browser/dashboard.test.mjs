@@ -331,7 +331,7 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
       const alert = frame.locator('[role="alert"]');
       assert.match(await alert.locator('h1').textContent(), /no access/i);
       assert.equal((await alert.locator('[data-figure="error"]').textContent()).trim(), forbidden.content[0].text);
-      assert.equal(await frame.locator('svg, table, [data-figure="hero-net"]').count(), 0, 'no empty charts');
+      assert.equal(await frame.locator('[data-chart], [data-table], table, [data-figure="hero-net"]').count(), 0, 'no empty charts');
       await screenshot(page, `forbidden-${theme}`);
       assertClean();
     });

@@ -54,8 +54,8 @@ export function earnings(data) {
     table("Latest transactions", "transactions", [
       { name: "When", cell: (r) => instant(r.at) },
       { name: "What", cell: (r) => `${r.title}` },
-      { name: "Creator", cell: (r) => r.profile_name },
-      { name: "Fan", cell: (r) => r.fan },
+      { name: "Creator", wide: true, cell: (r) => r.profile_name },
+      { name: "Fan", wide: true, cell: (r) => r.fan },
       { name: "Net", num: true, figure: "net", value: (r) => r.net, cell: (r) => eur(r.net) },
     ], transactions, shown, 10),
   ];

@@ -27,7 +27,9 @@ export function fans(data) {
       stat("New in period", "new-total", fresh.total, `+${count(fresh.total)}`, {
         sub: `${count(fresh.sub)} subscribed · ${count(fresh.free)} free`,
       }),
-      stat("New today", "new-today", data.new_today_total, `+${count(data.new_today_total)}`),
+      stat("New today", "new-today", data.new_today_total, `+${count(data.new_today_total)}`, {
+        sub: `across ${count(creators.length)} creators`,
+      }),
     ),
     columns({
       title: "New fans per day",
@@ -46,7 +48,7 @@ export function fans(data) {
       { name: "", bar: true, cell: (r) => meter(r.total, top) },
       { name: "Total", num: true, figure: "total", value: (r) => r.total, cell: (r) => count(r.total) },
       { name: "Subscribed", num: true, figure: "sub", value: (r) => r.sub, cell: (r) => count(r.sub) },
-      { name: "Free", num: true, figure: "free", value: (r) => r.free, cell: (r) => count(r.free) },
+      { name: "Free", num: true, wide: true, figure: "free", value: (r) => r.free, cell: (r) => count(r.free) },
       { name: "New today", num: true, figure: "new-today", value: (r) => r.new_today, cell: (r) => `+${count(r.new_today)}` },
     ], creators),
   ];

@@ -49,11 +49,12 @@ export function stat(label, figure, value, text, { hero = false, sub } = {}) {
 
 /**
  * A table of rows. columns: [{ name, cell(row) -> string | Node, num?: bool,
- * bar?: bool (a meter, dropped on narrow screens), figure?: string,
+ * bar?: bool (a meter), wide?: bool (both dropped on narrow screens), figure?: string,
  * value?(row) -> number }]. Rows past `shown` wait behind a "Show all" button.
  */
 export function table(title, name, columns, rows, caption, shown = Infinity) {
-  const cls = (c) => [c.num ? "num" : null, c.bar ? "bar-col" : null].filter(Boolean).join(" ") || null;
+  const cls = (c) =>
+    [c.num ? "num" : null, c.bar ? "bar-col" : null, c.wide ? "wide-col" : null].filter(Boolean).join(" ") || null;
   const more = rows.length - shown;
   const button = more > 0
     ? h("button", { type: "button", class: "more", text: `Show all ${rows.length}` })

@@ -1,7 +1,7 @@
 // Picks the view for a tool result by the shape of its structuredContent
 // (the three data tools' outputs differ), or explains an error result.
 
-import { h } from "./dom.js";
+import { h, svg } from "./dom.js";
 import { earnings, isEarnings } from "./earnings.js";
 import { fans, isFans } from "./fans.js";
 import { isKpis, kpis } from "./kpis.js";
@@ -31,7 +31,7 @@ export function failure(text) {
     : null;
   return [
     h("section", { class: "card problem", role: "alert", "data-state": "error" },
-      h("div", { class: "icon", "aria-hidden": "true", text: denied ? "🔒" : "!" }),
+      h("div", { class: "icon", "aria-hidden": "true" }, denied ? lock() : "!"),
       h("div", {},
         h("h1", { text: title }),
         h("p", { class: "message", "data-figure": "error", text: text || "The tool reported an error." }),
@@ -39,6 +39,13 @@ export function failure(text) {
       ),
     ),
   ];
+}
+
+/** A padlock, drawn (emoji fonts are not everywhere). */
+function lock() {
+  return svg("svg", { viewBox: "0 0 16 16", width: 16, height: 16 },
+    svg("rect", { x: 3, y: 7, width: 10, height: 7, rx: 1.5, fill: "currentColor" }),
+    svg("path", { d: "M5.5 7V5a2.5 2.5 0 0 1 5 0v2", fill: "none", stroke: "currentColor", "stroke-width": 1.6 }));
 }
 
 function textOf(result) {
