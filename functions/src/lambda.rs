@@ -29,6 +29,7 @@ pub enum Start {
 pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
     malgomo::telemetry::init();
     let config = Config::from_env()?;
+    config.check_bind(false)?;
     let app = App::from_config(config, Host::lambda()).await;
     if start == Start::CheckStore {
         app.check_store().await?;

@@ -56,6 +56,9 @@ async fn run(args: cli::Args) -> Result<(), String> {
         return create_table(&config).await;
     }
     let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    config
+        .check_bind(ip.is_loopback())
+        .map_err(|err| err.to_string())?;
     let port = args.port.unwrap_or(config.port);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, port))
         .await

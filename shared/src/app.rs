@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::limits::streams::StreamSlots;
 use crate::session::Expiry;
 use crate::store::{DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
@@ -52,6 +53,8 @@ pub struct App {
     pub origins: OriginPolicy,
     /// Interval of SSE keep-alive comments.
     pub keep_alive: Duration,
+    /// Open SSE streams, capped per session and per server.
+    pub streams: Arc<StreamSlots>,
 }
 
 /// Optional parts a test or host may replace.
@@ -127,6 +130,7 @@ impl App {
             host,
             origins,
             keep_alive: Duration::from_secs(15),
+            streams: Arc::default(),
         }
     }
 }

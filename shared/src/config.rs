@@ -92,6 +92,20 @@ impl Config {
         })
     }
 
+    /// Refuses a combination that would publish the operator's token:
+    /// single-tenant mode answers anonymous callers with `MALGOMO_API_TOKEN`,
+    /// and off loopback without `ALLOWED_ORIGINS` every `Origin` passes the
+    /// guard and is granted CORS — any web page could read the dashboard.
+    pub fn check_bind(&self, loopback_bind: bool) -> Result<(), ConfigError> {
+        if self.single_tenant && !loopback_bind && self.allowed_origins.is_empty() {
+            return Err(error(
+                "ALLOWED_ORIGINS",
+                "must be set when MALGOMO_SINGLE_TENANT=true and the server is not bound to loopback only (otherwise any web page could read the dashboard through CORS)",
+            ));
+        }
+        Ok(())
+    }
+
     /// Mode A: the server is an OAuth authorization server and `/mcp` needs a bearer.
     pub fn oauth_enabled(&self) -> bool {
         self.public_url.is_some()
@@ -298,5 +312,24 @@ mod tests {
         ] {
             assert!(config(&[("PUBLIC_URL", ok)]).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn single_tenant_off_loopback_needs_allowed_origins() {
+        let single = config(&[("MALGOMO_SINGLE_TENANT", "true")]).unwrap();
+        assert!(single.check_bind(true).is_ok());
+        let refused = single.check_bind(false).unwrap_err();
+        assert_eq!(refused.var, "ALLOWED_ORIGINS");
+        assert!(
+            refused.to_string().contains("MALGOMO_SINGLE_TENANT"),
+            "{refused}"
+        );
+        let listed = config(&[
+            ("MALGOMO_SINGLE_TENANT", "true"),
+            ("ALLOWED_ORIGINS", "https://app.example"),
+        ])
+        .unwrap();
+        assert!(listed.check_bind(false).is_ok());
+        assert!(config(&[]).unwrap().check_bind(false).is_ok());
     }
 }

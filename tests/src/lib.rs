@@ -20,6 +20,7 @@ use malgomo_sim::Simulator;
 use serde_json::{Value, json};
 
 pub use malgomo_sim::{Fault, Target, accounts};
+pub use reqwest;
 
 /// A running app, its simulator, and the clock it reads.
 pub struct TestApp {

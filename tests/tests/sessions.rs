@@ -357,14 +357,19 @@ async fn simulator_jwt_as_bearer_reads_kpis_without_login() {
 }
 
 #[tokio::test]
-async fn bearer_session_accepts_a_new_token_of_the_same_user() {
+async fn bearer_session_is_bound_to_the_exact_token_not_its_sub() {
+    // The `sub` of a JWT is unverified here (only the backend checks the
+    // signature), so a session follows the whole token: a new token, even
+    // of the same user, starts a new session.
     let app = spawn_app().await;
     let first = simulator_jwt(&app.sim, "owner@agency-a.test").await;
     let mut mcp = with_bearer(&app, &first);
     initialize(&mut mcp).await;
+    assert_eq!(ping(&mcp).await.status, 200);
     let second = simulator_jwt(&app.sim, "owner@agency-a.test").await;
+    assert_ne!(first, second);
     mcp.bearer = Some(second);
-    assert_eq!(ping(&mcp).await.status, 200, "same user, same session");
+    assert_session_gone(&ping(&mcp).await);
     mcp.bearer = Some(simulator_jwt(&app.sim, "owner@agency-b.test").await);
     assert_session_gone(&ping(&mcp).await);
 }

@@ -929,22 +929,18 @@ async fn two_get_streams_for_one_session_are_both_held() {
 }
 
 #[tokio::test]
-async fn get_with_a_bearer_and_no_session_opens_a_stream() {
+async fn get_with_a_bearer_and_no_session_is_405_not_a_stream() {
     let app = spawn_app().await;
-    let mut response = reqwest::Client::new()
-        .get(app.mcp_url())
-        .header("accept", "text/event-stream")
-        .bearer_auth("opaque-token-a")
-        .send()
-        .await
-        .expect("server answers");
-    assert_eq!(response.status(), 200);
-    let chunk = tokio::time::timeout(Duration::from_secs(5), response.chunk())
-        .await
-        .expect("the first bytes arrive at once")
-        .expect("the stream reads")
-        .expect("a first chunk");
-    assert!(chunk.starts_with(b": stream open"));
+    let answer = exchange(
+        reqwest::Client::new()
+            .get(app.mcp_url())
+            .header("accept", "text/event-stream")
+            .bearer_auth("opaque-token-a"),
+    )
+    .await;
+    assert_eq!(answer.status, 405, "{}", answer.body);
+    assert_eq!(answer.header("allow"), Some("POST, DELETE, OPTIONS"));
+    assert_eq!(app.app.streams.open(), 0);
 }
 
 #[tokio::test]

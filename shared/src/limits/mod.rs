@@ -1,10 +1,11 @@
 //! Limits on what a caller may make the server do, counted in the record
 //! store so they hold across instances: the password throttle, and the
-//! per-address limits of the unauthenticated OAuth endpoints. Every
-//! per-address limit keys on the same [`AddressKey`].
+//! per-address limits of the unauthenticated OAuth endpoints (every one
+//! keyed by the same [`AddressKey`]); and, in memory, the open SSE streams.
 
 mod address;
 pub mod password;
+pub mod streams;
 mod window;
 
 use std::time::Duration;

@@ -4,15 +4,17 @@ use http::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use crate::domain::Secret;
-use crate::upstream::jwt;
 
 /// `Authorization: Bearer <token>`: the user's token, carried to the backend
 /// (which validates it), and the identity a session binds to.
 #[derive(Clone, Debug)]
 pub struct Bearer {
     pub token: Secret,
-    /// A hash naming the user: the JWT `sub` when the token is a JWT (stable
-    /// across the client's own refreshes), else the token itself.
+    /// What a session binds to: in mode B the hash of the whole token. Its
+    /// claims (a JWT `sub`) are not verified here — only the backend can —
+    /// so anyone could forge a token with someone's `sub`; only the holder
+    /// of the exact token has its hash. (A client that refreshes its token
+    /// starts a new session.) In mode A, the grant our own token opened.
     pub identity: String,
 }
 
@@ -24,14 +26,9 @@ impl Bearer {
         if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
             return None;
         }
-        let subject = jwt::claims(token).and_then(|claims| claims.sub);
-        let identity = match subject {
-            Some(sub) => hash(&format!("sub:{sub}")),
-            None => hash(&format!("token:{token}")),
-        };
         Some(Self {
             token: Secret::new(token),
-            identity,
+            identity: hash(&format!("token:{token}")),
         })
     }
 }
@@ -89,17 +86,20 @@ mod tests {
     }
 
     #[test]
-    fn identity_follows_the_jwt_subject_not_the_token() {
+    fn identity_is_the_whole_token_not_its_unverified_claims() {
         use base64::Engine;
-        let jwt = |exp: u32| {
+        let jwt = |signature: &str| {
             let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(format!(r#"{{"sub":"user-1","exp":{exp}}}"#));
-            format!("Bearer h.{payload}.s")
+                .encode(r#"{"sub":"user-1","exp":1}"#);
+            format!("Bearer h.{payload}.{signature}")
         };
-        let a = bearer(&jwt(1)).unwrap();
-        let b = bearer(&jwt(2)).unwrap();
-        assert_eq!(a.identity, b.identity);
-        assert_ne!(a.identity, bearer("Bearer opaque").unwrap().identity);
-        assert!(!a.identity.contains("user-1"));
+        let real = bearer(&jwt("real-signature")).unwrap();
+        let forged = bearer(&jwt("forged")).unwrap();
+        assert_ne!(real.identity, forged.identity);
+        assert_eq!(
+            real.identity,
+            bearer(&jwt("real-signature")).unwrap().identity
+        );
+        assert!(!real.identity.contains("user-1"));
     }
 }

@@ -1,4 +1,5 @@
-//! `GET /mcp`: the server-to-client SSE stream of a session. This server
+//! `GET /mcp`: the server-to-client SSE stream of a session (a live one,
+//! capped per session and per server: `limits::streams`). This server
 //! never initiates messages, so the stream carries keep-alive comments and
 //! stays open until the client leaves. Hosts that cannot hold a response
 //! open answer 405, which the spec allows and clients handle — a stream
@@ -11,16 +12,12 @@ use super::answer::refuse;
 use super::jsonrpc::{INVALID_REQUEST, SERVER_BUSY};
 use super::{Auth, ProtocolVersion, negotiate, resolve};
 use crate::app::App;
+use crate::limits::streams::{Full, PER_SERVER, PER_SESSION};
 use crate::web::{Body, KeepAliveStream, Response, reply};
 
 pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
     if !app.host.can_stream {
-        let mut response = reply::empty(StatusCode::METHOD_NOT_ALLOWED);
-        response.headers_mut().insert(
-            header::ALLOW,
-            HeaderValue::from_static("POST, DELETE, OPTIONS"),
-        );
-        return response;
+        return not_allowed();
     }
     let headers = request.headers();
     if !negotiate::accepts_sse(headers) {
@@ -42,10 +39,35 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             ),
         );
     }
-    if let Err(refused) = resolve::session(app, headers, auth.bearer.as_ref(), None).await {
-        return refused;
-    }
-    let mut response = http::Response::new(Body::Sse(KeepAliveStream::new(app.keep_alive)));
+    // A stream belongs to a live session, even with a bearer (which
+    // otherwise may go without one): else a junk token holds a connection
+    // open for free. Sessionless bearer clients are told no stream is
+    // offered (405, which clients take as "no SSE here").
+    let session = match resolve::session(app, headers, auth.bearer.as_ref(), None).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return not_allowed(),
+        Err(refused) => return refused,
+    };
+    let slot = match app.streams.take(&session.id.storage_key()) {
+        Ok(slot) => slot,
+        Err(full) => {
+            let message = match full {
+                Full::Session => format!(
+                    "Too Many Requests: this session already has {PER_SESSION} open streams"
+                ),
+                Full::Server => {
+                    format!("Too Many Requests: the server holds its limit of {PER_SERVER} streams")
+                }
+            };
+            let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, None, SERVER_BUSY, message);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            return response;
+        }
+    };
+    let stream = KeepAliveStream::holding(app.keep_alive, slot);
+    let mut response = http::Response::new(Body::Sse(stream));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -57,5 +79,14 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     );
     // Tell reverse proxies not to buffer the stream.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+fn not_allowed() -> Response {
+    let mut response = reply::empty(StatusCode::METHOD_NOT_ALLOWED);
+    response.headers_mut().insert(
+        header::ALLOW,
+        HeaderValue::from_static("POST, DELETE, OPTIONS"),
+    );
     response
 }

@@ -1,6 +1,8 @@
 //! `GET /authorize`: validate the request, then show the sign-in page.
-//! Until the client and redirect URI are known good, errors are shown on
-//! our page — never redirected (an open redirector otherwise).
+//! Every error found here, before the user is asked, is shown on our own
+//! page and never redirected: anyone can register a client with any
+//! redirect URI, so redirecting a malformed request would make this origin
+//! an open redirector. Only the sign-in itself sends the user back.
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -14,6 +16,7 @@ use super::redirect::RedirectUri;
 use super::{OAuthError, PENDING_TTL, clients, metadata};
 use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
+use crate::limits::{self, AddressKey};
 use crate::web::Response;
 
 pub const CSRF_COOKIE: &str = "malgomo_csrf";
@@ -29,14 +32,33 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         Ok(form) => form,
         Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
     };
-    let (client, redirect, given) = match trusted_redirect(app, &form).await {
+    let from = AddressKey::of_request(request);
+    // Each request stores a pending sign-in: limited per address.
+    if let Err(err) = OAuthError::limit(app, &limits::AUTHORIZE, from, "sign-in requests").await {
+        let mut response = page::error(err.status, &format!("{}.", capitalized(&err.description)));
+        if let Some(wait) = err.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
+        return response;
+    }
+    let (client, redirect, given) = match trusted_redirect(app, &form, from).await {
         Ok(trusted) => trusted,
         Err(message) => return page::error(StatusCode::BAD_REQUEST, &message),
     };
     let state = form.get("state").map(str::to_owned);
-    let back = |err: OAuthError| redirect_error(public_url, &redirect, state.as_deref(), &err);
+    let refuse = |err: OAuthError| {
+        page::error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "The app's sign-in request is not valid ({}: {}).",
+                err.code, err.description
+            ),
+        )
+    };
     if form.get("response_type") != Some("code") {
-        return back(OAuthError {
+        return refuse(OAuthError {
             code: "unsupported_response_type",
             ..OAuthError::invalid_request("response_type must be code")
         });
@@ -46,11 +68,11 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         form.get("code_challenge_method"),
     ) {
         Ok(challenge) => challenge,
-        Err(err) => return back(err),
+        Err(err) => return refuse(err),
     };
     let resource = match resource(public_url, form.get("resource")) {
         Ok(resource) => resource,
-        Err(err) => return back(err),
+        Err(err) => return refuse(err),
     };
     let scope = scope(form.get("scope"));
     let request_id = random_token("mar_");
@@ -102,13 +124,17 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
 async fn trusted_redirect(
     app: &App,
     form: &Form,
+    from: AddressKey,
 ) -> Result<(ClientRecord, Url, Option<String>), String> {
     let client_id = form
         .get("client_id")
         .ok_or("The request names no client (client_id is missing).")?;
-    let client = clients::find(app, client_id)
+    let client = clients::find(app, client_id, from)
         .await
-        .map_err(|_| "Sign-in is temporarily unavailable; try again shortly.".to_owned())?
+        .map_err(|err| match err.retry_after {
+            Some(_) => format!("{}.", capitalized(&err.description)),
+            None => "Sign-in is temporarily unavailable; try again shortly.".to_owned(),
+        })?
         .ok_or(
             "The app asking for access is not registered with this server (unknown client_id).",
         )?;
@@ -129,6 +155,14 @@ async fn trusted_redirect(
     }
     let given = form.get("redirect_uri").map(str::to_owned);
     Ok((client, requested, given))
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// RFC 8707: the resource must be our `/mcp` (a trailing slash is fine);
@@ -186,22 +220,6 @@ pub fn redirect_to(public_url: &Url, target: &Url, params: &[(&str, &str)]) -> R
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-fn redirect_error(
-    public_url: &Url,
-    target: &Url,
-    state: Option<&str>,
-    err: &OAuthError,
-) -> Response {
-    let mut params = vec![
-        ("error", err.code),
-        ("error_description", err.description.as_str()),
-    ];
-    if let Some(state) = state {
-        params.push(("state", state));
-    }
-    redirect_to(public_url, target, &params)
 }
 
 fn set_csrf_cookie(response: &mut Response, csrf: &str, secure: bool) {

@@ -17,6 +17,7 @@ use super::redirect::RedirectUri;
 use super::ssrf;
 use crate::app::App;
 use crate::crypto::sha256_hex;
+use crate::limits::{self, AddressKey};
 
 const MAX_BYTES: usize = 5 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -45,7 +46,11 @@ pub fn is_document_url(client_id: &str) -> bool {
     client_id.starts_with("https://") || client_id.starts_with("http://")
 }
 
-pub async fn client(app: &App, url: &str) -> Result<Option<ClientRecord>, OAuthError> {
+pub async fn client(
+    app: &App,
+    url: &str,
+    from: AddressKey,
+) -> Result<Option<ClientRecord>, OAuthError> {
     let key = format!("cimd#{}", sha256_hex(url));
     let now = app.clock.now_ms();
     let cached = load::<Cached>(app.records.as_ref(), &key, now).await?;
@@ -53,6 +58,15 @@ pub async fn client(app: &App, url: &str) -> Result<Option<ClientRecord>, OAuthE
         && now - cached.value.fetched_at_ms < FRESH_FOR_MS
     {
         return Ok(Some(cached.value.client.clone()));
+    }
+    // Each outbound fetch costs up to FETCH_TIMEOUT: limited per address.
+    if let Err(err) =
+        OAuthError::limit(app, &limits::METADATA_FETCH, from, "metadata fetches").await
+    {
+        return match cached {
+            Some(stale) => Ok(Some(stale.value.client)),
+            None => Err(err),
+        };
     }
     match fetch(app, url).await {
         Ok(client) => {

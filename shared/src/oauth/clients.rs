@@ -11,10 +11,17 @@ use super::records::{ClientRecord, client_key, load};
 use super::{CLIENT_TTL, OAuthError};
 use crate::app::App;
 use crate::crypto::{same, sha256_hex};
+use crate::limits::AddressKey;
 
-pub async fn find(app: &App, client_id: &str) -> Result<Option<ClientRecord>, OAuthError> {
+/// The client named `client_id`; a metadata document may be fetched for
+/// it, which counts against the asking address's limit.
+pub async fn find(
+    app: &App,
+    client_id: &str,
+    from: AddressKey,
+) -> Result<Option<ClientRecord>, OAuthError> {
     if cimd::is_document_url(client_id) {
-        return cimd::client(app, client_id).await;
+        return cimd::client(app, client_id, from).await;
     }
     let now = app.clock.now_ms();
     Ok(
@@ -28,9 +35,10 @@ pub async fn find(app: &App, client_id: &str) -> Result<Option<ClientRecord>, OA
 /// `client_secret` in the form, or (public clients) `client_id` alone.
 pub async fn authenticate(
     app: &App,
-    headers: &HeaderMap,
+    request: &http::Request<bytes::Bytes>,
     form: &Form,
 ) -> Result<ClientRecord, OAuthError> {
+    let headers = request.headers();
     let (client_id, secret) = match basic(headers) {
         Some(pair) => pair,
         None => (
@@ -40,7 +48,7 @@ pub async fn authenticate(
             form.get("client_secret").map(str::to_owned),
         ),
     };
-    let client = find(app, &client_id)
+    let client = find(app, &client_id, AddressKey::of_request(request))
         .await?
         .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
     match (&client.secret_hash, secret) {
@@ -48,13 +56,14 @@ pub async fn authenticate(
         (Some(hash), Some(secret)) if same(hash, &sha256_hex(&secret)) => {}
         (Some(_), _) => return Err(OAuthError::invalid_client("client authentication failed")),
     }
-    keep_alive(app, &client_id).await;
     Ok(client)
 }
 
-/// A registered client in use lives on: once past half its lifetime, a
-/// token request extends it (unused ones still expire).
-async fn keep_alive(app: &App, client_id: &str) {
+/// A registered client in use lives on: a successful token request moves
+/// its expiry to [`CLIENT_TTL`] ahead once less than half of that is left —
+/// at once for a new client (registered for a day), then about every two
+/// weeks. Clients that never get a token still expire within a day.
+pub async fn keep_alive(app: &App, client_id: &str) {
     if cimd::is_document_url(client_id) {
         return;
     }

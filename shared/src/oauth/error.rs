@@ -13,6 +13,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub code: &'static str,
     pub description: String,
+    /// Seconds to wait, for refusals by a limit (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -21,6 +23,38 @@ impl OAuthError {
             status,
             code,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Over a per-address limit: 429 with when to come back.
+    pub fn rate_limited(what: &str, wait: crate::limits::RetryAfter) -> Self {
+        Self {
+            retry_after: Some(wait.secs()),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                format!("too many {what} from your network; try again in {wait}"),
+            )
+        }
+    }
+
+    /// Counts one `what` for `from` under `limit`: a refusal, or a store
+    /// failure, comes back as the error to answer.
+    pub async fn limit(
+        app: &crate::app::App,
+        limit: &crate::limits::Limit,
+        from: crate::limits::AddressKey,
+        what: &str,
+    ) -> Result<(), Self> {
+        let now = app.clock.now_ms();
+        match limit
+            .count(app.records.as_ref(), &from.to_string(), now)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(crate::limits::Refused::Over(wait)) => Err(Self::rate_limited(what, wait)),
+            Err(crate::limits::Refused::Store(err)) => Err(err.into()),
         }
     }
 
@@ -82,6 +116,11 @@ impl OAuthError {
             &json!({ "error": self.code, "error_description": self.description }),
         );
         no_store(&mut response);
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

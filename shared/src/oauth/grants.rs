@@ -34,6 +34,20 @@ pub fn grant_of_refresh(token: &str) -> Option<&str> {
         .map(|(grant, _)| grant)
 }
 
+/// Whether `token` is the grant's current refresh token, or the one just
+/// rotated out while its grace window lasts.
+pub fn holds_refresh(grant: &GrantRecord, token: &str, now_ms: i64) -> bool {
+    let hash = sha256_hex(token);
+    grant
+        .refresh_hash
+        .as_deref()
+        .is_some_and(|current| crate::crypto::same(current, &hash))
+        || grant
+            .previous
+            .as_ref()
+            .is_some_and(|p| crate::crypto::same(&p.hash, &hash) && now_ms <= p.until_ms)
+}
+
 pub fn wrap(label: &str, token: &str, aad: &str, key: &GrantKey) -> Vec<u8> {
     seal(&derive_key(label, token), aad.as_bytes(), key)
 }

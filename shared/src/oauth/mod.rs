@@ -29,6 +29,7 @@ use http::{Method, StatusCode};
 
 pub use bearer::GrantAccess;
 pub use error::OAuthError;
+pub use token::CODE_FAILURES_ALLOWED;
 
 use crate::app::App;
 use crate::web::{Response, cors, reply};
@@ -39,9 +40,11 @@ pub const PENDING_TTL: Duration = Duration::from_secs(10 * 60);
 pub const CODE_TTL: Duration = Duration::from_secs(60);
 /// A rotated-out refresh token still works this long.
 pub const REFRESH_GRACE: Duration = Duration::from_secs(30);
-/// A registered client lives this long (hosted Claude registers one per
-/// connection; unused ones go away).
+/// A registered client in use lives this long past its last token request.
 pub const CLIENT_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// A registered client that has not completed a sign-in lives this long
+/// (hosted Claude registers one per connection; unused ones go away soon).
+pub const UNUSED_CLIENT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 const PATHS: [&str; 9] = [
     "/.well-known/oauth-protected-resource",
@@ -96,7 +99,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             Method::GET,
             "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration",
         ) => reply::json(StatusCode::OK, &metadata::authorization_server(public_url)),
-        (Method::POST, "/register") => register::handle(app, request.body())
+        (Method::POST, "/register") => register::handle(app, &request)
             .await
             .unwrap_or_else(OAuthError::into_response),
         (Method::GET, "/authorize") => authorize::handle(app, &request).await,

@@ -1,6 +1,8 @@
 //! `POST /register`: Dynamic Client Registration (RFC 7591). Public clients
 //! (`none`) and confidential ones (`client_secret_post`, `_basic`); hosted
-//! Claude registers a new client per connection, so clients expire unused.
+//! Claude registers a new client per connection, so a client that never
+//! completes a sign-in expires within a day, and registrations are limited
+//! per address.
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -10,9 +12,10 @@ use serde_json::{Value, json};
 use super::error::no_store;
 use super::records::{ClientRecord, client_key, encode};
 use super::redirect::RedirectUri;
-use super::{CLIENT_TTL, OAuthError};
+use super::{OAuthError, UNUSED_CLIENT_TTL};
 use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
+use crate::limits::{self, AddressKey};
 use crate::web::{Response, reply};
 
 /// The largest registration body we read.
@@ -29,7 +32,15 @@ struct Metadata {
     scope: Option<String>,
 }
 
-pub async fn handle(app: &App, body: &Bytes) -> Result<Response, OAuthError> {
+pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
+    OAuthError::limit(
+        app,
+        &limits::REGISTER,
+        AddressKey::of_request(request),
+        "registrations",
+    )
+    .await?;
+    let body = request.body();
     if body.len() > MAX_REGISTRATION_BYTES {
         return Err(OAuthError::too_large(format!(
             "registration metadata is limited to {MAX_REGISTRATION_BYTES} bytes"
@@ -97,7 +108,8 @@ pub async fn handle(app: &App, body: &Bytes) -> Result<Response, OAuthError> {
         scope: scope.clone(),
         issued_at: now / 1000,
     };
-    let ttl = CLIENT_TTL.as_millis() as i64;
+    // Until a sign-in with it completes; then it lives on (`clients::keep_alive`).
+    let ttl = UNUSED_CLIENT_TTL.as_millis() as i64;
     app.records
         .create_record(&client_key(&client_id), &encode(&record), now + ttl, now)
         .await?;

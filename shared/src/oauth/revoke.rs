@@ -1,5 +1,6 @@
-//! `POST /revoke` (RFC 7009): always 200 for an authenticated client; the
-//! token — and the grant behind it — stops working at once.
+//! `POST /revoke` (RFC 7009): always 200 for an authenticated client; a
+//! token that proves itself (its secret matches what we stored) stops
+//! working at once, with the grant behind it.
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -13,12 +14,17 @@ use crate::web::{Response, reply};
 
 pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
     let form = Form::parse(request.body())?;
-    let client = clients::authenticate(app, request.headers(), &form).await?;
+    let client = clients::authenticate(app, request, &form).await?;
     let token = form.require("token")?;
     // A client may revoke only its own tokens (RFC 7009 §2.1); anything
     // else is answered 200 all the same and changes nothing.
+    // A refresh token names its grant in the clear; only its secret, checked
+    // against the grant, proves it (else anyone could revoke any grant).
     let grant_id = match grants::grant_of_refresh(token) {
-        Some(grant_id) => Some(grant_id.to_owned()),
+        Some(grant_id) => grants::load_grant(app, grant_id)
+            .await?
+            .filter(|grant| grants::holds_refresh(&grant.value, token, app.clock.now_ms()))
+            .map(|_| grant_id.to_owned()),
         None => load::<AccessRecord>(app.records.as_ref(), &access_key(token), app.clock.now_ms())
             .await?
             .filter(|access| access.value.client_id == client.client_id)

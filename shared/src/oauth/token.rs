@@ -16,7 +16,7 @@ use crate::web::{Response, reply};
 
 pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
     let form = Form::parse(request.body())?;
-    let client = clients::authenticate(app, request.headers(), &form).await?;
+    let client = clients::authenticate(app, request, &form).await?;
     let pair = match form.require("grant_type")? {
         "authorization_code" => exchange_code(app, &client.client_id, &form).await?,
         "refresh_token" => refresh(app, &client.client_id, &form).await?,
@@ -26,6 +26,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
             )));
         }
     };
+    clients::keep_alive(app, &client.client_id).await;
     let mut response = reply::json(
         StatusCode::OK,
         &json!({
@@ -40,6 +41,11 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
     Ok(response)
 }
 
+/// Failed exchanges a code survives: a wrong client, redirect URI, PKCE
+/// verifier or resource does not burn it (whoever merely saw a code must
+/// not be able to cancel the user's sign-in), but guessing is cut short.
+pub const CODE_FAILURES_ALLOWED: u64 = 3;
+
 async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
     let code = form.require("code")?;
     let key_name = code_key(code);
@@ -50,32 +56,55 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
         ));
     };
     let record = &loaded.value;
-    if record.used {
+    if let Err(err) = check_code(app, record, client_id, form, now) {
+        if !record.used {
+            count_failure(app, &key_name, record, loaded.expires_at_ms, now).await?;
+        }
+        return Err(err);
+    }
+    // Single use, atomically: of two exchanges that pass every check, one
+    // wins; the other is a replay and revokes what the code issued.
+    let mut used = record.clone();
+    used.used = true;
+    let replayed = record.used
+        || match app
+            .records
+            .update_record(
+                &key_name,
+                &encode(&used),
+                loaded.expires_at_ms,
+                loaded.version,
+            )
+            .await
+        {
+            Ok(_) => false,
+            Err(crate::store::StoreError::Conflict) => true,
+            Err(err) => return Err(err.into()),
+        };
+    if replayed {
         grants::revoke(app, &record.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "authorization code already used; the tokens it issued are revoked",
         ));
     }
-    // Single use, atomically: of two concurrent exchanges one wins.
-    let mut used = record.clone();
-    used.used = true;
-    match app
-        .records
-        .update_record(
-            &key_name,
-            &encode(&used),
-            loaded.expires_at_ms,
-            loaded.version,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(crate::store::StoreError::Conflict) => {
-            grants::revoke(app, &record.grant_id).await?;
-            return Err(OAuthError::invalid_grant("authorization code already used"));
-        }
-        Err(err) => return Err(err.into()),
-    }
+    let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
+        .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
+    let Some(grant) = grants::load_grant(app, &record.grant_id).await? else {
+        return Err(OAuthError::invalid_grant("the grant was revoked"));
+    };
+    grants::issue(app, &record.grant_id, &key, &grant, None)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_grant("the grant changed concurrently; start again"))
+}
+
+/// Everything an exchange must match, checked before the code is touched.
+fn check_code(
+    app: &App,
+    record: &CodeRecord,
+    client_id: &str,
+    form: &Form,
+    now: i64,
+) -> Result<(), OAuthError> {
     if now > record.valid_until_ms {
         return Err(OAuthError::invalid_grant("authorization code expired"));
     }
@@ -98,15 +127,28 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
     if !record.code_challenge.verify(verifier) {
         return Err(OAuthError::invalid_grant("PKCE verification failed"));
     }
-    check_resource(app, form.get("resource"), &record.resource)?;
-    let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
-        .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
-    let Some(grant) = grants::load_grant(app, &record.grant_id).await? else {
-        return Err(OAuthError::invalid_grant("the grant was revoked"));
-    };
-    grants::issue(app, &record.grant_id, &key, &grant, None)
-        .await?
-        .ok_or_else(|| OAuthError::invalid_grant("the grant changed concurrently; start again"))
+    check_resource(app, form.get("resource"), &record.resource)
+}
+
+/// Counts a failed exchange of an unused code; the last allowed failure
+/// deletes it and the (still tokenless) grant it would have opened.
+async fn count_failure(
+    app: &App,
+    key_name: &str,
+    record: &CodeRecord,
+    expires_at_ms: i64,
+    now: i64,
+) -> Result<(), OAuthError> {
+    let failures = app
+        .records
+        .increment(&format!("{key_name}#failures"), expires_at_ms, now)
+        .await?;
+    if failures >= CODE_FAILURES_ALLOWED {
+        app.records.delete_record(key_name).await?;
+        grants::revoke(app, &record.grant_id).await?;
+        tracing::info!("authorization code invalidated after failed exchanges");
+    }
+    Ok(())
 }
 
 /// Rotation: the presented current token gets a new pair; the token just

@@ -53,6 +53,8 @@ impl std::fmt::Debug for Body {
 pub struct KeepAliveStream {
     opened: bool,
     interval: tokio::time::Interval,
+    /// Released when the host drops the body (e.g. a stream slot).
+    _held: Option<Box<dyn Send + Sync>>,
 }
 
 impl KeepAliveStream {
@@ -62,6 +64,15 @@ impl KeepAliveStream {
         Self {
             opened: false,
             interval,
+            _held: None,
+        }
+    }
+
+    /// A stream that holds `held` until it is dropped.
+    pub fn holding(every: Duration, held: impl Send + Sync + 'static) -> Self {
+        Self {
+            _held: Some(Box::new(held)),
+            ..Self::new(every)
         }
     }
 }
