@@ -443,7 +443,7 @@ async fn attempts_past_the_address_limit_get_429() {
     let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
     // Failures spread over emails, none of them over its pair limit.
     for attempt in 0..PER_ADDRESS.max {
-        let email = format!("nobody{}@agency-a.test", attempt % 10);
+        let email = format!("nobody{}@agency-a.test", attempt % 20);
         let answer = app.login(&page, &email, "wrong-password").await;
         assert_eq!(answer.status, 401, "attempt {attempt}: {}", answer.body);
     }

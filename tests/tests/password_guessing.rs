@@ -211,3 +211,13 @@ async fn the_login_tool_and_the_sign_in_page_count_the_same_attempts() {
 fn password_requests_of(app: &OAuthApp) -> u64 {
     app.sim.counters().request_count("password")
 }
+
+#[tokio::test]
+async fn the_owner_signing_in_again_and_again_is_never_throttled() {
+    let app = spawn_app().await;
+    for n in 0..3 * PER_PAIR.max {
+        let mcp = session_from(&app, VICTIM, "2025-06-18").await;
+        let result = mcp.login(OWNER).await;
+        assert_eq!(result["isError"], false, "login {n}: {result}");
+    }
+}

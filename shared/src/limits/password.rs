@@ -31,7 +31,7 @@ pub const PER_PAIR: Limit = Limit {
 /// Attempts from one address, over all emails.
 pub const PER_ADDRESS: Limit = Limit {
     name: "pw-address",
-    max: 30,
+    max: 60,
     window: WINDOW,
 };
 /// Attempts at one email over all addresses before it slows down.
@@ -56,7 +56,7 @@ pub async fn admit(
     now_ms: i64,
 ) -> Result<(), Refused> {
     let email = email.as_str();
-    let pair = format!("{email}\n{address}");
+    let pair = pair(email, address);
     PER_PAIR.count(records, &pair, now_ms).await?;
     PER_ADDRESS
         .count(records, &address.to_string(), now_ms)
@@ -65,6 +65,22 @@ pub async fn admit(
         Err(Refused::Over(_)) => SLOWED.count(records, &pair, now_ms).await,
         other => other,
     }
+}
+
+/// A correct password from `address` proves the pair is the owner's: its
+/// count starts over, so the owner signing in again and again is never
+/// throttled by their own successes.
+pub async fn succeeded(records: &dyn RecordStore, email: &Email, address: AddressKey, now_ms: i64) {
+    let pair = pair(email.as_str(), address);
+    for limit in [PER_PAIR, SLOWED] {
+        if let Err(err) = limit.forget(records, &pair, now_ms).await {
+            tracing::debug!(error = %err, "password attempt count not reset");
+        }
+    }
+}
+
+fn pair(email: &str, address: AddressKey) -> String {
+    format!("{email}\n{address}")
 }
 
 #[cfg(test)]
@@ -96,6 +112,16 @@ mod tests {
         admit(&store, &email("other@example.com"), from(1), 0)
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn success_starts_the_pair_over() {
+        let store = MemoryStore::new(1);
+        let owner = email("owner@example.com");
+        for _ in 0..3 * PER_PAIR.max {
+            admit(&store, &owner, from(1), 0).await.unwrap();
+            succeeded(&store, &owner, from(1), 0).await;
+        }
     }
 
     #[tokio::test]

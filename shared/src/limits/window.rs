@@ -56,16 +56,31 @@ impl Limit {
         subject: &str,
         now_ms: i64,
     ) -> Result<(), Refused> {
-        let window_ms = (self.window.as_millis() as i64).max(1);
-        let index = now_ms.div_euclid(window_ms);
-        let ends_ms = (index + 1) * window_ms;
-        let key = format!("limit#{}#{}#{index}", self.name, sha256_hex(subject));
+        let (key, ends_ms) = self.key(subject, now_ms);
         let count = records.increment(&key, ends_ms, now_ms).await?;
         if count <= self.max {
             return Ok(());
         }
         let wait_ms = (ends_ms - now_ms).max(1000) as u64;
         Err(Refused::Over(RetryAfter(wait_ms.div_ceil(1000))))
+    }
+
+    /// Forgets `subject`'s count in the current window.
+    pub async fn forget(
+        &self,
+        records: &dyn RecordStore,
+        subject: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        records.delete_record(&self.key(subject, now_ms).0).await
+    }
+
+    /// The counter's key in the window holding `now_ms`, and when it ends.
+    fn key(&self, subject: &str, now_ms: i64) -> (String, i64) {
+        let window_ms = (self.window.as_millis() as i64).max(1);
+        let index = now_ms.div_euclid(window_ms);
+        let key = format!("limit#{}#{}#{index}", self.name, sha256_hex(subject));
+        (key, (index + 1) * window_ms)
     }
 }
 

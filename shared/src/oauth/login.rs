@@ -106,6 +106,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         }
     };
     drop(password);
+    password::succeeded(app.records.as_ref(), &email, address, now).await;
     match issue_code(app, &pending, &login).await {
         Ok(code) => {
             if let Err(err) = app.records.delete_record(&pending_key(request_id)).await {

@@ -127,6 +127,7 @@ impl Tool for Login {
             Ok(me) => me,
             Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
         };
+        password::succeeded(call.app.records.as_ref(), &email, call.client, now).await;
         let login = SessionLogin {
             tokens: grant.tokens,
             me: me.clone(),
