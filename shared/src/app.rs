@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::limits::streams::StreamSlots;
+use crate::oauth::metadata::Discovery;
 use crate::session::Expiry;
 use crate::store::{DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
@@ -55,6 +56,8 @@ pub struct App {
     pub keep_alive: Duration,
     /// Open SSE streams, capped per session and per server.
     pub streams: Arc<StreamSlots>,
+    /// The OAuth discovery documents, serialised once (mode A only).
+    pub discovery: Option<Discovery>,
 }
 
 /// Optional parts a test or host may replace.
@@ -121,6 +124,7 @@ impl App {
                 .map(|url| url.origin().ascii_serialization()),
         };
         Self {
+            discovery: config.public_url.as_ref().map(Discovery::new),
             expiry: Expiry::new(config.session_ttl),
             config,
             upstream,

@@ -2,6 +2,7 @@
 //! server metadata (RFC 8414), all on the MCP server's own origin with a
 //! path-less issuer.
 
+use bytes::Bytes;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -58,6 +59,23 @@ pub fn authorization_server(public_url: &Url) -> Value {
     })
 }
 
+/// Both discovery documents, serialised once per app: they depend on
+/// `PUBLIC_URL` alone, and clients fetch them on every connect.
+#[derive(Clone, Debug)]
+pub struct Discovery {
+    pub protected_resource: Bytes,
+    pub authorization_server: Bytes,
+}
+
+impl Discovery {
+    pub fn new(public_url: &Url) -> Self {
+        Self {
+            protected_resource: Bytes::from(protected_resource(public_url).to_string()),
+            authorization_server: Bytes::from(authorization_server(public_url).to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +91,21 @@ mod tests {
         assert_eq!(
             protected_resource(&url)["authorization_servers"],
             json!(["https://mcp.example.com"])
+        );
+    }
+
+    #[test]
+    fn the_serialised_documents_are_the_documents() {
+        let url = Url::parse("https://mcp.example.com").unwrap();
+        let discovery = Discovery::new(&url);
+        let parse = |bytes: &Bytes| serde_json::from_slice::<Value>(bytes).unwrap();
+        assert_eq!(
+            parse(&discovery.protected_resource),
+            protected_resource(&url)
+        );
+        assert_eq!(
+            parse(&discovery.authorization_server),
+            authorization_server(&url)
         );
     }
 }

@@ -69,7 +69,7 @@ pub fn is_oauth_path(path: &str) -> bool {
 
 /// Serves an OAuth path (mode A only; elsewhere 404).
 pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
-    let Some(public_url) = app.config.public_url.as_ref() else {
+    let Some(discovery) = &app.discovery else {
         return reply::error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -94,11 +94,11 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
         (
             Method::GET,
             "/.well-known/oauth-protected-resource" | "/.well-known/oauth-protected-resource/mcp",
-        ) => reply::json(StatusCode::OK, &metadata::protected_resource(public_url)),
+        ) => reply::json_bytes(StatusCode::OK, discovery.protected_resource.clone()),
         (
             Method::GET,
             "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration",
-        ) => reply::json(StatusCode::OK, &metadata::authorization_server(public_url)),
+        ) => reply::json_bytes(StatusCode::OK, discovery.authorization_server.clone()),
         (Method::POST, "/register") => register::handle(app, &request)
             .await
             .unwrap_or_else(OAuthError::into_response),
