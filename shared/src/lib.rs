@@ -1,6 +1,24 @@
 //! The MalGomo MCP server as a library: every host (Lambda functions, the
 //! local server, tests) builds the same [`App`] and serves it through the
 //! same [`router::handle`].
+//!
+//! One request, top to bottom:
+//!
+//! ```text
+//! host        Lambda adapter (functions/) | hyper server (host::local, `local` feature)
+//!   │           http::Request<Bytes> in, http::Response out; the client address as an extension
+//! router      origin/host guard, CORS, body limit; picks the route
+//!   ├─ /mcp     mcp: JSON-RPC parse, version and media negotiation, session resolve → methods
+//!   │             └─ tools/call → tools (registry, one file per tool) → upstream (Supabase
+//!   │                auth, MalGomo REST; tokens renewed under a lease)
+//!   ├─ OAuth    oauth: discovery, register, authorize/sign-in, token, revoke (mode A)
+//!   └─ /, /docs docs page; /healthz
+//! store       sessions and OAuth records: memory or DynamoDB, behind `store`'s traits
+//! ```
+//!
+//! Typed values (`domain`), configuration (`config`), secrets and sealing
+//! (`crypto`), limits (`limits`) and response building (`web`) serve every
+//! layer.
 
 pub mod app;
 pub mod clock;
