@@ -19,22 +19,22 @@ const FUNCTIONS: [&str; 3] = ["lambda-mcp", "lambda-oauth", "lambda-health"];
 const HEALTHZ: &str = include_str!("../../../../events/httpapi-healthz.json");
 const INITIALIZE: &str = include_str!("../../../../events/function-url-initialize.json");
 
-/// The bootstraps next to this binary (`cargo build --release -p
-/// malgomo-functions` puts them there).
-fn bootstrap(name: &str) -> Option<PathBuf> {
+/// The bootstraps in `dir`, else next to this binary (`cargo build
+/// --release -p malgomo-functions` puts them there).
+fn bootstrap(dir: Option<&Path>, name: &str) -> Option<PathBuf> {
     let here = std::env::current_exe().ok()?;
-    let path = here.parent()?.join(name);
+    let path = dir.unwrap_or(here.parent()?).join(name);
     path.is_file().then_some(path)
 }
 
 /// Prints the bootstraps' sizes and the cold-start table.
-pub async fn report(samples: usize) {
+pub async fn report(samples: usize, dir: Option<&Path>) {
     println!("## Lambda bootstraps");
     println!();
     println!("| binary | size (MB) |");
     println!("|---|---:|");
     for name in FUNCTIONS {
-        match bootstrap(name).and_then(|path| std::fs::metadata(path).ok()) {
+        match bootstrap(dir, name).and_then(|path| std::fs::metadata(path).ok()) {
             Some(meta) => println!("| {name} | {:.1} |", meta.len() as f64 / 1_000_000.0),
             None => {
                 println!("| {name} | not built (`cargo build --release -p malgomo-functions`) |")
@@ -42,7 +42,7 @@ pub async fn report(samples: usize) {
         }
     }
     println!();
-    let Some(binary) = bootstrap("lambda-mcp") else {
+    let Some(binary) = bootstrap(dir, "lambda-mcp") else {
         return;
     };
     let sim = Simulator::start(0).await.expect("simulator starts");

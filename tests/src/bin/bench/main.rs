@@ -25,6 +25,7 @@
 //!   --calls 2000              call budget per row
 //!   --seconds 10              time budget per row
 //!   --samples 10              fresh processes per cold-start row
+//!   --bootstraps DIR          where the lambda-* binaries are (default: next to bench)
 //!
 //! Client, app and simulator share this machine's cores (and one tokio
 //! runtime), so the numbers are an end-to-end figure for one box, not the
@@ -45,7 +46,7 @@ pub(crate) const EMAIL: &str = "owner@agency-a.test";
 
 const USAGE: &str = "\
 Usage: bench [--sections calls,static,store,cold] [--concurrency 1,8,32,64]
-             [--calls 2000] [--seconds 10] [--samples 10]
+             [--calls 2000] [--seconds 10] [--samples 10] [--bootstraps DIR]
 
 Measures tools/call throughput and p50/p90/p99 latency against the app and
 the simulator on loopback, tools/list against ping, DynamoDB calls per
@@ -60,6 +61,7 @@ struct Settings {
     calls: usize,
     seconds: u64,
     samples: usize,
+    bootstraps: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -70,6 +72,7 @@ impl Settings {
             calls: 2000,
             seconds: 10,
             samples: 10,
+            bootstraps: None,
         };
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -87,6 +90,7 @@ impl Settings {
                         return Err(format!("--sections: unknown section {unknown:?}"));
                     }
                 }
+                "--bootstraps" => settings.bootstraps = Some(value("--bootstraps")?.into()),
                 "--samples" => {
                     settings.samples = value("--samples")?
                         .parse()
@@ -213,7 +217,7 @@ async fn main() {
         store_calls::report().await;
     }
     if wants("cold") {
-        cold_start::report(settings.samples).await;
+        cold_start::report(settings.samples, settings.bootstraps.as_deref()).await;
     }
     println!("total bench time {:.1} s", started.elapsed().as_secs_f64());
 }
