@@ -391,7 +391,7 @@ async fn other_structural_mistakes_are_400_invalid_request() {
 async fn unknown_method_with_a_session_is_method_not_found() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-06-18").await;
-    let answer = post(&mcp, &request(5, "resources/list", json!({}))).await;
+    let answer = post(&mcp, &request(5, "prompts/list", json!({}))).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.error_code(), METHOD_NOT_FOUND);
     assert_eq!(answer.json()["id"], 5);
