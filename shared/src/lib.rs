@@ -31,6 +31,7 @@ pub mod host;
 pub mod limits;
 pub mod mcp;
 pub mod oauth;
+pub mod protocol;
 pub mod resources;
 pub mod router;
 pub mod session;

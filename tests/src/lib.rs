@@ -272,6 +272,28 @@ impl Mcp {
     }
 }
 
+/// A real access token from the simulator's password grant (what a client
+/// would send as `Authorization: Bearer` in mode B).
+pub async fn simulator_jwt(sim: &Simulator, email: &str) -> String {
+    let account = accounts::find(email).expect("a demo account");
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/auth/v1/token?grant_type=password",
+            sim.base_url()
+        ))
+        .header("apikey", accounts::DEMO_ANON_KEY)
+        .json(&json!({ "email": account.email, "password": account.password }))
+        .send()
+        .await
+        .expect("simulator answers");
+    assert_eq!(response.status(), 200, "password grant");
+    let body: Value = response.json().await.expect("grant JSON");
+    body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
 /// The text of a tool result's first content block.
 pub fn text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()

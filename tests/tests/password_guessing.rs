@@ -3,7 +3,7 @@
 //! page; the simulator's counters show what reached the backend.
 
 use malgomo::limits::password::PER_PAIR;
-use malgomo::mcp::jsonrpc::MAX_BATCH;
+use malgomo::protocol::jsonrpc::MAX_BATCH;
 use std::sync::Arc;
 
 use malgomo::clock::ManualClock;

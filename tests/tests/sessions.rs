@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
-use malgomo_tests::{Mcp, Options, TestApp, accounts, request, spawn_app, spawn_app_with, text};
+use malgomo_tests::{
+    Mcp, Options, TestApp, request, simulator_jwt, spawn_app, spawn_app_with, text,
+};
 use serde_json::{Value, json};
 
 /// The implementation-defined code this server puts on transport refusals
@@ -77,27 +79,6 @@ async fn app_with_ttl() -> TestApp {
         ..Options::default()
     })
     .await
-}
-
-/// A real access token from the simulator's password grant.
-async fn simulator_jwt(sim: &Simulator, email: &str) -> String {
-    let account = accounts::find(email).expect("a demo account");
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/auth/v1/token?grant_type=password",
-            sim.base_url()
-        ))
-        .header("apikey", accounts::DEMO_ANON_KEY)
-        .json(&json!({ "email": account.email, "password": account.password }))
-        .send()
-        .await
-        .expect("simulator answers");
-    assert_eq!(response.status(), 200, "password grant");
-    let body: Value = response.json().await.expect("grant JSON");
-    body["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_owned()
 }
 
 fn assert_session_gone(answer: &Answer) {

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType,
 };
 use malgomo::domain::{Role, Secret};
-use malgomo::mcp::ProtocolVersion;
+use malgomo::protocol::ProtocolVersion;
 use malgomo::session::{Login, SessionId, SessionRecord};
 use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo::upstream::{Me, TokenSet};
@@ -37,7 +37,7 @@ async fn stores() -> Vec<Named> {
 
 fn record(expires_at_ms: i64) -> SessionRecord {
     SessionRecord {
-        protocol_version: ProtocolVersion::LATEST,
+        protocol_version: ProtocolVersion::NEWEST_SESSIONFUL,
         owner: None,
         login: None,
         expires_at_ms,

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use malgomo::mcp::ProtocolVersion;
+use malgomo::protocol::ProtocolVersion;
 use malgomo::session::{SessionId, SessionRecord};
 use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo_tests::dynamo;

@@ -398,29 +398,29 @@ async fn unknown_method_with_a_session_is_method_not_found() {
 }
 
 /// The Python SDK 2.x probe: `server/discover` without a session, header
-/// 2026-07-28; it falls back to `initialize` only on -32601.
+/// 2026-07-28. It is answered (the 2026-07-28 era, see `stateless.rs`);
+/// a client that prefers the 2025 handshake can still initialize.
 #[tokio::test]
-async fn unknown_method_without_session_is_method_not_found_even_with_2026_version_header() {
+async fn server_discover_without_session_is_answered_and_initialize_still_works() {
     let app = spawn_app().await;
-    let answer = post_with_version(
-        &app.client(),
-        "2026-07-28",
-        &request(
-            1,
-            "server/discover",
-            json!({ "_meta": { "protocolVersion": "2026-07-28" } }),
-        ),
+    let answer = exchange(
+        app.client()
+            .post()
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", "server/discover")
+            .json(&request(
+                1,
+                "server/discover",
+                json!({ "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                    "io.modelcontextprotocol/clientCapabilities": {}
+                } }),
+            )),
     )
     .await;
-    assert!(
-        answer.status == 200 || answer.status == 404,
-        "a JSON-RPC answer, not a transport refusal: {} {}",
-        answer.status,
-        answer.body
-    );
-    assert_eq!(answer.error_code(), METHOD_NOT_FOUND, "{}", answer.body);
+    assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json()["id"], 1);
-    // …and the client's fallback works.
+    assert!(answer.json()["result"]["supportedVersions"].is_array());
     let mut mcp = app.client();
     mcp.initialize("2025-11-25").await;
     assert!(mcp.session.is_some());
@@ -429,7 +429,7 @@ async fn unknown_method_without_session_is_method_not_found_even_with_2026_versi
 #[tokio::test]
 async fn unknown_method_without_session_or_header_is_method_not_found() {
     let app = spawn_app().await;
-    let answer = post(&app.client(), &request(2, "server/discover", json!({}))).await;
+    let answer = post(&app.client(), &request(2, "completion/complete", json!({}))).await;
     assert_eq!(answer.error_code(), METHOD_NOT_FOUND, "{}", answer.body);
 }
 
@@ -677,7 +677,8 @@ async fn body_just_under_one_mebibyte_is_read() {
 async fn unsupported_protocol_version_header_is_400() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-06-18").await;
-    for version in ["1999-01-01", "2024-11-05", "2026-07-28", "garbage"] {
+    // (A 2026-07-28 header makes the request a stateless one: stateless.rs.)
+    for version in ["1999-01-01", "2024-11-05", "garbage"] {
         let answer = post_with_version(&mcp, version, &ping(1)).await;
         assert_eq!(answer.status, 400, "{version}: {}", answer.body);
         assert_eq!(answer.error_code(), INVALID_REQUEST, "{version}");

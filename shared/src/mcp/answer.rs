@@ -3,8 +3,8 @@
 use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
 
-use super::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY};
 use super::negotiate::Answer;
+use crate::protocol::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY};
 use crate::store::StoreError;
 use crate::web::{Body, Response, reply};
 

@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::limits::AddressKey;
+use crate::protocol::Era;
 use crate::session::{Login, SessionId, SessionRecord};
 use crate::store::{StoreError, Versioned};
 
@@ -19,6 +20,9 @@ pub struct OpenSession {
 #[derive(Debug)]
 pub struct Call<'a> {
     pub app: &'a App,
+    /// Sessionful (2025) or stateless (2026-07-28): a stateless request never
+    /// has a session, so it cannot log in with the login tool.
+    pub era: Era,
     pub bearer: Option<Bearer>,
     /// Mode A: the grant behind the access token.
     pub grant: Option<crate::oauth::GrantAccess>,

@@ -4,18 +4,21 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use super::answer::{refuse, store_failure};
-use super::jsonrpc::SERVER_BUSY;
 use super::{Auth, resolve};
 use crate::app::App;
+use crate::protocol::jsonrpc::REQUEST_REFUSED;
 use crate::web::{Response, reply};
 
 pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+    if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
+        return refused;
+    }
     let headers = request.headers();
     if !headers.contains_key(super::negotiate::SESSION_ID) {
         return refuse(
             StatusCode::BAD_REQUEST,
             None,
-            SERVER_BUSY,
+            REQUEST_REFUSED,
             "Bad Request: Mcp-Session-Id header is required",
         );
     }

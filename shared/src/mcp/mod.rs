@@ -1,18 +1,18 @@
-//! MCP over Streamable HTTP (2025 era): JSON-RPC messages, version and
-//! media negotiation, sessions, and the three verbs of `/mcp`.
+//! MCP over Streamable HTTP, both eras on one endpoint: the 2025 revisions
+//! (sessions, `initialize`, the three verbs of `/mcp`) and 2026-07-28
+//! (stateless `POST`), over the model in [`crate::protocol`].
 
 pub mod answer;
 mod call;
 pub mod end;
 mod identity;
-pub mod jsonrpc;
 pub mod methods;
+mod mirrored;
 pub mod negotiate;
 pub mod post;
 mod resolve;
+pub mod stateless;
 pub mod stream;
-mod version;
 
 pub use call::{Call, OpenSession};
 pub use identity::{Auth, Bearer};
-pub use version::ProtocolVersion;

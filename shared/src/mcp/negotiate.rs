@@ -3,7 +3,7 @@
 
 use http::{HeaderMap, header};
 
-use super::ProtocolVersion;
+use crate::protocol::ProtocolVersion;
 
 pub const SESSION_ID: &str = "mcp-session-id";
 pub const PROTOCOL_VERSION: &str = "mcp-protocol-version";
@@ -46,14 +46,14 @@ pub fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// The `MCP-Protocol-Version` header: `Ok(None)` when absent, `Err` with the
-/// raw value when it names a version we do not speak.
+/// The `MCP-Protocol-Version` header of a 2025-era request: `Ok(None)` when
+/// absent, `Err` with the raw value when it names no sessionful version.
 pub fn version_header(headers: &HeaderMap) -> Result<Option<ProtocolVersion>, String> {
     let Some(value) = headers.get(PROTOCOL_VERSION) else {
         return Ok(None);
     };
     let raw = value.to_str().map_err(|_| "(not ASCII)".to_owned())?.trim();
-    ProtocolVersion::parse(raw)
+    ProtocolVersion::parse_sessionful(raw)
         .map(Some)
         .ok_or_else(|| raw.to_owned())
 }
@@ -92,17 +92,19 @@ fn accepts(accepted: &[(String, String)], kind: &str, sub: &str) -> bool {
         .any(|(k, s)| (k == "*" || k == kind) && (s == "*" || s == sub))
 }
 
+/// A header map from name/value pairs, for the header rules' unit tests.
+#[cfg(test)]
+pub fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(*name, value.parse().unwrap());
+    }
+    map
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, value.parse().unwrap());
-        }
-        map
-    }
 
     #[test]
     fn accept_rules() {

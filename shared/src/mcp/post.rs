@@ -9,14 +9,16 @@ use http::{HeaderValue, StatusCode};
 use serde_json::Value;
 
 use super::answer::{refuse, rpc, store_failure};
-use super::jsonrpc::{
-    self, INVALID_REQUEST, Message, Payload, Reply, Request, RpcError, SERVER_BUSY,
-};
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
-use super::{Auth, Bearer, Call, ProtocolVersion, resolve};
+use super::stateless;
+use super::{Auth, Bearer, Call, resolve};
 use crate::app::App;
 use crate::limits::AddressKey;
+use crate::protocol::jsonrpc::{
+    self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError, SERVER_BUSY,
+};
+use crate::protocol::{Era, ProtocolVersion};
 use crate::session::{SessionId, SessionRecord};
 use crate::store::StoreError;
 use crate::tools::LOGIN;
@@ -29,7 +31,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             None,
-            SERVER_BUSY,
+            REQUEST_REFUSED,
             "Unsupported Media Type: Content-Type must be application/json",
         );
     }
@@ -37,7 +39,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         return refuse(
             StatusCode::NOT_ACCEPTABLE,
             None,
-            SERVER_BUSY,
+            REQUEST_REFUSED,
             "Not Acceptable: Accept must include application/json or text/event-stream",
         );
     };
@@ -48,11 +50,16 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         Ok(payload) => payload,
         Err(reply) => return rpc(StatusCode::BAD_REQUEST, &reply.to_json(), answer),
     };
+    if stateless::is_stateless(headers, &payload) {
+        return stateless::handle(app, headers, payload, (auth, client), answer).await;
+    }
     match payload {
         Payload::Single(Message::Request(req)) if req.method == INITIALIZE => {
             start_session(app, req, auth.bearer.as_ref(), answer).await
         }
-        Payload::Single(Message::Request(req)) if !methods::is_known(&req.method) => {
+        Payload::Single(Message::Request(req))
+            if !methods::is_known(Era::Sessionful, &req.method) =>
+        {
             let reply = Reply::error(req.id, RpcError::method_not_found(&req.method));
             rpc(StatusCode::OK, &reply.to_json(), answer)
         }
@@ -68,7 +75,7 @@ async fn start_session(
     bearer: Option<&Bearer>,
     answer: Answer,
 ) -> Response {
-    let (version, result) = match initialize::negotiate(req.params) {
+    let (version, result) = match initialize::negotiate(req.params, app.config.oauth_enabled()) {
         Ok(negotiated) => negotiated,
         Err(error) => {
             return rpc(
@@ -93,7 +100,11 @@ async fn start_session(
         // With a bearer the identity is in the token: serve without a
         // session rather than refuse (hosted clients never send it back).
         Err(StoreError::Full(_)) if bearer.is_some() => {
-            return rpc(StatusCode::OK, &Reply::ok(req.id, result).to_json(), answer);
+            return rpc(
+                StatusCode::OK,
+                &Reply::typed(req.id, &result).to_json(),
+                answer,
+            );
         }
         Err(StoreError::Full(max)) => {
             tracing::warn!(max, "session limit reached; initialize refused");
@@ -113,7 +124,11 @@ async fn start_session(
         Err(err) => return store_failure(Some(req.id), &err),
     }
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
-    let mut response = rpc(StatusCode::OK, &Reply::ok(req.id, result).to_json(), answer);
+    let mut response = rpc(
+        StatusCode::OK,
+        &Reply::typed(req.id, &result).to_json(),
+        answer,
+    );
     if let Ok(value) = HeaderValue::from_str(id.expose()) {
         response.headers_mut().insert(SESSION_ID, value);
     }
@@ -141,7 +156,7 @@ async fn serve(
                 INVALID_REQUEST,
                 format!(
                     "Bad Request: unsupported MCP-Protocol-Version {raw:?} (supported: {})",
-                    ProtocolVersion::supported_list()
+                    ProtocolVersion::sessionful_list()
                 ),
             );
         }
@@ -158,6 +173,7 @@ async fn serve(
         .unwrap_or(ProtocolVersion::ASSUMED);
     let mut call = Call {
         app,
+        era: Era::Sessionful,
         bearer: auth.bearer,
         grant: auth.grant,
         session,

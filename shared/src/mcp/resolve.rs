@@ -7,10 +7,10 @@
 use http::{HeaderMap, StatusCode};
 
 use super::answer::{refuse, store_failure};
-use super::jsonrpc::{Id, SERVER_BUSY};
 use super::negotiate::SESSION_ID;
 use super::{Bearer, OpenSession};
 use crate::app::App;
+use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
 use crate::session::SessionId;
 use crate::web::Response;
 
@@ -26,7 +26,7 @@ pub async fn session(
             None => Err(refuse(
                 StatusCode::BAD_REQUEST,
                 id,
-                SERVER_BUSY,
+                REQUEST_REFUSED,
                 "Bad Request: Mcp-Session-Id header is required (send initialize first)",
             )),
         };
@@ -57,7 +57,7 @@ pub fn not_found(id: Option<Id>) -> Response {
     refuse(
         StatusCode::NOT_FOUND,
         id,
-        SERVER_BUSY,
+        REQUEST_REFUSED,
         "Session not found: it expired or was ended; send initialize to start a new one",
     )
 }

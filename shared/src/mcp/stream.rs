@@ -9,13 +9,17 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 
 use super::answer::refuse;
-use super::jsonrpc::{INVALID_REQUEST, SERVER_BUSY};
-use super::{Auth, ProtocolVersion, negotiate, resolve};
+use super::{Auth, negotiate, resolve};
 use crate::app::App;
 use crate::limits::streams::{Full, PER_SERVER, PER_SESSION};
+use crate::protocol::ProtocolVersion;
+use crate::protocol::jsonrpc::{INVALID_REQUEST, REQUEST_REFUSED, SERVER_BUSY};
 use crate::web::{Body, KeepAliveStream, Response, reply};
 
 pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+    if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
+        return refused;
+    }
     if !app.host.can_stream {
         return not_allowed();
     }
@@ -24,7 +28,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         return refuse(
             StatusCode::NOT_ACCEPTABLE,
             None,
-            SERVER_BUSY,
+            REQUEST_REFUSED,
             "Not Acceptable: Accept must include text/event-stream",
         );
     }
@@ -35,7 +39,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             INVALID_REQUEST,
             format!(
                 "Bad Request: unsupported MCP-Protocol-Version {raw:?} (supported: {})",
-                ProtocolVersion::supported_list()
+                ProtocolVersion::sessionful_list()
             ),
         );
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::mcp::ProtocolVersion;
+use crate::protocol::ProtocolVersion;
 use crate::upstream::{Me, TokenSet};
 
 /// One MCP session. Holds the login's token set, never the credentials.

@@ -5,6 +5,7 @@
 use crate::domain::Secret;
 use crate::mcp::Call;
 use crate::oauth::upstream::GrantHome;
+use crate::protocol::Era;
 use crate::session::Login;
 use crate::session::renew::SessionHome;
 use crate::upstream::renewal::{self, TokenHome};
@@ -52,7 +53,10 @@ where
     F: Future<Output = Result<T, UpstreamError>>,
 {
     let Some(credential) = credential(call) else {
-        return Err(ToolOutput::error(NOT_LOGGED_IN));
+        return Err(ToolOutput::error(match call.era {
+            Era::Sessionful => NOT_LOGGED_IN,
+            Era::Stateless => super::STATELESS_LOGIN,
+        }));
     };
     let api = call.app.upstream.api.clone();
     let fetch = |token| fetch(api.clone(), token);

@@ -12,11 +12,16 @@ use super::{Tool, ToolFailure, ToolOutput};
 use crate::domain::{Email, Secret};
 use crate::limits::{Refused, password};
 use crate::mcp::Call;
+use crate::protocol::Era;
 use crate::session::Login as SessionLogin;
 
 pub struct Login;
 
 pub const NAME: &str = "malgomo_login";
+
+/// How to authenticate where the login tool cannot work: a 2026-07-28
+/// request has no session to keep a login in.
+pub const STATELESS_LOGIN: &str = "This connection speaks MCP 2026-07-28, which has no sessions, so malgomo_login cannot keep a login here. Connect with OAuth instead — use a server that has PUBLIC_URL set (your app then opens a MalGomo sign-in page when you add the connector) — or send Authorization: Bearer <MalGomo access token> with every request.";
 
 #[derive(Deserialize)]
 struct Input {
@@ -34,7 +39,7 @@ impl Tool for Login {
         json!({
             "name": self.name(),
             "title": "Log in to MalGomo",
-            "description": "Log in with your MalGomo CRM email and password. Needed once per connection before the dashboard tools work (unless the connection already carries a bearer token). The password is used once to obtain a session token and is never stored. Dashboard data is owner/admin only: a member can log in but the data tools will answer forbidden.",
+            "description": "Log in with your MalGomo CRM email and password. Needed once per connection before the dashboard tools work (unless the connection already carries a bearer token). The password is used once to obtain a session token and is never stored. Dashboard data is owner/admin only: a member can log in but the data tools will answer forbidden. Works on MCP 2025 connections, which keep a session; a 2026-07-28 connection has none and must sign in with OAuth or a bearer token instead.",
             "inputSchema": {
                 "type": "object",
                 "properties": {
@@ -77,6 +82,9 @@ impl Tool for Login {
                 "You are already signed in as {} ({} of {}): on this server sign-in happens when the connector is added, in your browser — no login tool is needed. To switch accounts, reconnect the connector.",
                 me.email, me.role, me.agency_name
             )));
+        }
+        if call.era == Era::Stateless && call.bearer.is_none() {
+            return Ok(ToolOutput::error(STATELESS_LOGIN));
         }
         let input: Input = arguments(args)?;
         if call.bearer.is_some() {

@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 pub use login::NAME as LOGIN;
+pub use login::STATELESS_LOGIN;
 pub use output::{ToolFailure, ToolOutput};
 
 use crate::mcp::Call;

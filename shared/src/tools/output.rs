@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::mcp::jsonrpc::RpcError;
+use crate::protocol::jsonrpc::RpcError;
 
 /// A tool result: text for every client, plus `structuredContent` for the
 /// tools that declare an `outputSchema` (the same JSON as the text, since
@@ -71,7 +71,7 @@ impl From<ToolFailure> for RpcError {
         match failure {
             ToolFailure::BadArguments(detail) => RpcError::invalid_params(detail),
             ToolFailure::Internal(_) => {
-                RpcError::new(crate::mcp::jsonrpc::INTERNAL_ERROR, "Internal error")
+                RpcError::new(crate::protocol::jsonrpc::INTERNAL_ERROR, "Internal error")
             }
         }
     }

@@ -9,6 +9,7 @@ use super::output::arguments;
 use super::schema::no_input;
 use super::{Tool, ToolFailure, ToolOutput};
 use crate::mcp::Call;
+use crate::protocol::Era;
 use crate::session::Login;
 use crate::upstream::jwt;
 
@@ -122,7 +123,12 @@ impl Tool for Status {
                 logged_in: false,
                 ..Report::plain(
                     "none",
-                    "Not logged in — call malgomo_login with your MalGomo email and password.",
+                    match call.era {
+                        Era::Sessionful => {
+                            "Not logged in — call malgomo_login with your MalGomo email and password."
+                        }
+                        Era::Stateless => super::STATELESS_LOGIN,
+                    },
                 )
             }
         };

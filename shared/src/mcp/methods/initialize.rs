@@ -1,11 +1,12 @@
-//! `initialize`: version negotiation and what this server offers.
+//! `initialize` (2025 era): version negotiation and what this server offers.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::mcp::ProtocolVersion;
-use crate::mcp::jsonrpc::RpcError;
-use crate::resources::{MCP_APP_MIME, UI_EXTENSION};
+use super::server;
+use crate::protocol::jsonrpc::RpcError;
+use crate::protocol::lifecycle::InitializeResult;
+use crate::protocol::{Era, ProtocolVersion};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13,26 +14,19 @@ struct Params {
     protocol_version: String,
 }
 
-pub const INSTRUCTIONS: &str = "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d. Log in first with malgomo_login (email + password) unless the connection already carries a token; malgomo_status tells whether you are logged in. Dashboard data is owner/admin only.";
-
 /// The negotiated version and the `initialize` result.
-pub fn negotiate(params: Value) -> Result<(ProtocolVersion, Value), RpcError> {
+pub fn negotiate(
+    params: Value,
+    oauth: bool,
+) -> Result<(ProtocolVersion, InitializeResult), RpcError> {
     let params: Params = serde_json::from_value(params)
         .map_err(|err| RpcError::invalid_params(format!("initialize: {err}")))?;
     let version = ProtocolVersion::negotiate(&params.protocol_version);
-    let result = json!({
-        "protocolVersion": version,
-        "capabilities": {
-            "tools": { "listChanged": false },
-            "resources": { "listChanged": false, "subscribe": false },
-            "extensions": { UI_EXTENSION: { "mimeTypes": [MCP_APP_MIME] } }
-        },
-        "serverInfo": {
-            "name": "malgomo-mcp",
-            "title": "MalGomo dashboard",
-            "version": env!("CARGO_PKG_VERSION")
-        },
-        "instructions": INSTRUCTIONS
-    });
+    let result = InitializeResult {
+        protocol_version: version,
+        capabilities: server::capabilities(),
+        server_info: server::INFO,
+        instructions: server::instructions(Era::Sessionful, oauth),
+    };
     Ok((version, result))
 }

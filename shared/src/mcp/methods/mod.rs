@@ -1,23 +1,38 @@
-//! The JSON-RPC methods: one file each; this module is the dispatch table.
+//! The JSON-RPC methods: one file each; this module is the dispatch table
+//! of both eras.
 
+mod discover;
 pub mod initialize;
 mod ping;
 mod resources_list;
 mod resources_read;
 mod resources_templates_list;
+mod server;
 mod tools_call;
 mod tools_list;
+
+pub use server::INFO as SERVER_INFO;
 
 use serde_json::Value;
 
 use super::Call;
-use super::jsonrpc::{Request, RpcError};
+use crate::protocol::Era;
+use crate::protocol::jsonrpc::{Request, RpcError};
+use crate::protocol::result::{CacheHint, CacheScope, cacheable};
+
+/// How long, and for whom, 2026-07-28 clients may cache what only a deploy
+/// changes: tool and resource lists, the dashboard view, discovery.
+pub const CACHE_HINT: CacheHint = CacheHint {
+    ttl_ms: 10 * 60 * 1000,
+    cache_scope: CacheScope::Public,
+};
 
 pub const INITIALIZE: &str = "initialize";
+pub const DISCOVER: &str = "server/discover";
 pub const TOOLS_CALL: &str = "tools/call";
 
-/// Methods this server answers (besides `initialize`).
-const METHODS: [&str; 6] = [
+/// Methods served on an established 2025-era connection (besides `initialize`).
+const SESSIONFUL: [&str; 6] = [
     "ping",
     "tools/list",
     TOOLS_CALL,
@@ -25,25 +40,63 @@ const METHODS: [&str; 6] = [
     "resources/templates/list",
     "resources/read",
 ];
+/// Methods of 2026-07-28: no `initialize`, no `ping`.
+const STATELESS: [&str; 6] = [
+    DISCOVER,
+    "tools/list",
+    TOOLS_CALL,
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+];
+/// Results a 2026-07-28 client may cache (besides `server/discover`, whose
+/// type carries the hint): the same for every caller of one server.
+const CACHEABLE: [&str; 4] = [
+    "tools/list",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+];
 
-/// True for methods we implement; anything else is -32601 before any
-/// session or version check (clients probe with unknown methods).
-pub fn is_known(method: &str) -> bool {
-    method == INITIALIZE || METHODS.contains(&method)
+/// True for methods we implement in `era`; anything else is -32601 before
+/// any session or version check (clients probe with unknown methods).
+pub fn is_known(era: Era, method: &str) -> bool {
+    match era {
+        Era::Sessionful => method == INITIALIZE || SESSIONFUL.contains(&method),
+        Era::Stateless => STATELESS.contains(&method),
+    }
 }
 
-/// Runs a request on an established connection (not `initialize`).
+/// Runs a request (not `initialize`) in the era of `call`.
 pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, RpcError> {
-    match request.method.as_str() {
+    let method = request.method.as_str();
+    if !is_known(call.era, method) || method == INITIALIZE {
+        return Err(match method {
+            INITIALIZE => {
+                RpcError::invalid_request("initialize must be the only message of its POST")
+            }
+            other => RpcError::method_not_found(other),
+        });
+    }
+    match method {
         "ping" => Ok(ping::result()),
+        DISCOVER => to_value(discover::result(call.app.config.oauth_enabled())),
         "tools/list" => Ok(tools_list::result(call.app.config.oauth_enabled())),
-        TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
         "resources/list" => Ok(resources_list::result()),
         "resources/templates/list" => Ok(resources_templates_list::result()),
         "resources/read" => resources_read::result(request.params.clone()),
-        INITIALIZE => Err(RpcError::invalid_request(
-            "initialize must be the only message of its POST",
-        )),
+        TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
         other => Err(RpcError::method_not_found(other)),
     }
+    .map(|result| match call.era {
+        Era::Stateless if CACHEABLE.contains(&method) => cacheable(result, CACHE_HINT),
+        _ => result,
+    })
+}
+
+fn to_value(result: impl serde::Serialize) -> Result<Value, RpcError> {
+    serde_json::to_value(result).map_err(|err| {
+        tracing::error!(error = %err, "a result did not serialise");
+        RpcError::new(crate::protocol::jsonrpc::INTERNAL_ERROR, "Internal error")
+    })
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::mcp::jsonrpc::{RESOURCE_NOT_FOUND, RpcError};
+use crate::protocol::jsonrpc::{RESOURCE_NOT_FOUND, RpcError};
 use crate::resources;
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::mcp::Call;
-use crate::mcp::jsonrpc::RpcError;
+use crate::protocol::jsonrpc::RpcError;
 use crate::tools;
 
 #[derive(Deserialize)]

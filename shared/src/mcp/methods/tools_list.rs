@@ -1,6 +1,7 @@
 //! `tools/list`: every tool's definition (one page; there are few). The
 //! definitions never change while the process runs, so each mode's list is
-//! built once (schemas derived, JSON assembled) on first use.
+//! built once (schemas derived, JSON assembled) on first use. It depends only
+//! on the mode, never on the caller (2026-07-28 callers may cache it publicly).
 
 use std::sync::LazyLock;
 

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{DynamoStore, Item, attr, damaged, int, number, string, unavailable};
-use crate::mcp::ProtocolVersion;
+use crate::protocol::ProtocolVersion;
 use crate::session::{Login, SessionId, SessionRecord};
 use crate::store::{SessionStore, StoreError, Versioned, seal};
 

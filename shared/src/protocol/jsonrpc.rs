@@ -9,10 +9,19 @@ pub const INVALID_REQUEST: i32 = -32600;
 pub const METHOD_NOT_FOUND: i32 = -32601;
 pub const INVALID_PARAMS: i32 = -32602;
 pub const INTERNAL_ERROR: i32 = -32603;
-/// Implementation-defined server error: the server cannot take the request now.
+/// Implementation-defined server error on a transport refusal (400, 404, 406,
+/// 415): no session, an unknown session, a media type we do not speak.
+pub const REQUEST_REFUSED: i32 = -32000;
+/// Implementation-defined server error on a 503: the server cannot take the
+/// request now (session limit, storage down); retrying later can succeed.
 pub const SERVER_BUSY: i32 = -32000;
 /// MCP's error for a `resources/read` of a URI the server does not have.
 pub const RESOURCE_NOT_FOUND: i32 = -32002;
+/// 2026-07-28: an `MCP-Protocol-Version`, `Mcp-Method` or `Mcp-Name` header
+/// is missing or disagrees with the body (HTTP 400).
+pub const HEADER_MISMATCH: i32 = -32020;
+/// 2026-07-28: the request names a protocol version we do not serve (HTTP 400).
+pub const UNSUPPORTED_PROTOCOL_VERSION: i32 = -32022;
 
 /// A JSON-RPC error object.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -49,6 +58,25 @@ impl RpcError {
 
     pub fn invalid_params(detail: impl Into<String>) -> Self {
         Self::new(INVALID_PARAMS, format!("Invalid params: {}", detail.into()))
+    }
+
+    pub fn header_mismatch(detail: impl Into<String>) -> Self {
+        Self::new(
+            HEADER_MISMATCH,
+            format!("Header mismatch: {}", detail.into()),
+        )
+    }
+
+    /// The UnsupportedProtocolVersion error: what we serve, and what was asked.
+    pub fn unsupported_version(requested: &str, supported: &[&str]) -> Self {
+        Self {
+            code: UNSUPPORTED_PROTOCOL_VERSION,
+            message: format!(
+                "Unsupported protocol version {requested:?} (supported: {})",
+                supported.join(", ")
+            ),
+            data: Some(json!({ "supported": supported, "requested": requested })),
+        }
     }
 }
 
@@ -93,6 +121,14 @@ impl Reply {
         Self {
             id,
             outcome: Ok(result),
+        }
+    }
+
+    /// A typed result; one that does not serialise (a bug) is -32603.
+    pub fn typed(id: Id, result: &impl Serialize) -> Self {
+        match serde_json::to_value(result) {
+            Ok(value) => Self::ok(id, value),
+            Err(_) => Self::error(id, RpcError::new(INTERNAL_ERROR, "Internal error")),
         }
     }
 

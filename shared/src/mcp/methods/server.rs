@@ -1,0 +1,54 @@
+//! What the server says about itself, the same in `initialize` and
+//! `server/discover`: identity, capabilities, instructions.
+
+use crate::protocol::Era;
+use serde_json::{Map, json};
+
+use crate::protocol::lifecycle::{
+    Implementation, ResourcesCapability, ServerCapabilities, ToolsCapability,
+};
+use crate::resources::{MCP_APP_MIME, UI_EXTENSION};
+use crate::tools;
+
+pub const INFO: Implementation = Implementation {
+    name: "malgomo-mcp",
+    title: "MalGomo dashboard",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+/// Tools, the MCP Apps view as a resource (no subscriptions), and the MCP
+/// Apps extension; nothing changes while the server runs.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        tools: ToolsCapability {
+            list_changed: false,
+        },
+        resources: ResourcesCapability {
+            list_changed: false,
+            subscribe: false,
+        },
+        extensions: Map::from_iter([(
+            UI_EXTENSION.to_owned(),
+            json!({ "mimeTypes": [MCP_APP_MIME] }),
+        )]),
+    }
+}
+
+const TOOLS: &str = "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d.";
+
+/// The instructions for a connection of `era`: with a session the login
+/// tool works; without one only OAuth (mode A) or a bearer authenticates.
+pub fn instructions(era: Era, oauth: bool) -> String {
+    match (era, oauth) {
+        (Era::Sessionful, _) => format!(
+            "{TOOLS} Log in first with malgomo_login (email + password) unless the connection already carries a token; malgomo_status tells whether you are logged in. Dashboard data is owner/admin only."
+        ),
+        (Era::Stateless, true) => format!(
+            "{TOOLS} Sign-in happens in the browser when the connector is added (OAuth); no login tool is needed. malgomo_status tells who is signed in. Dashboard data is owner/admin only."
+        ),
+        (Era::Stateless, false) => format!(
+            "{TOOLS} Dashboard data is owner/admin only. {}",
+            tools::STATELESS_LOGIN
+        ),
+    }
+}

@@ -1,0 +1,62 @@
+//! What the server says about itself: `initialize` (2025 era) and
+//! `server/discover` (2026-07-28), from one description.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::ProtocolVersion;
+use super::result::CacheHint;
+
+/// `serverInfo`: name, display title, version.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Implementation {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub version: &'static str,
+}
+
+/// The capabilities this server declares; its lists never change while it
+/// runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerCapabilities {
+    pub tools: ToolsCapability,
+    pub resources: ResourcesCapability,
+    /// Extensions by identifier (e.g. MCP Apps' `io.modelcontextprotocol/ui`).
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extensions: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcesCapability {
+    pub list_changed: bool,
+    pub subscribe: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolsCapability {
+    pub list_changed: bool,
+}
+
+/// The result of `initialize`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializeResult {
+    pub protocol_version: ProtocolVersion,
+    pub capabilities: ServerCapabilities,
+    pub server_info: Implementation,
+    pub instructions: String,
+}
+
+/// The result of `server/discover` (its `_meta` carries the server info, as
+/// on every 2026-07-28 result).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoverResult {
+    pub supported_versions: Vec<ProtocolVersion>,
+    pub capabilities: ServerCapabilities,
+    pub instructions: String,
+    #[serde(flatten)]
+    pub cache: CacheHint,
+}
