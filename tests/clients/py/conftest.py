@@ -1,7 +1,9 @@
-"""Connections to malgomo-mcp through the official Python MCP SDK (2.x), two ways:
-its low-level `streamable_http_client` + `ClientSession`, and its high-level
-`Client`. Every test that takes `connect` runs once with each. The server URL
-comes from MALGOMO_MCP_URL (set by scripts/client-tests)."""
+"""Connections to malgomo-mcp through the official Python MCP SDK (2.x) in the
+2025 (session) era, two ways: its low-level `streamable_http_client` +
+`ClientSession`, and its high-level `Client` with `mode="legacy"` (its
+default, `mode="auto"`, picks 2026-07-28 here: test_modern_client.py). Every
+test that takes `connect` runs once with each. The server URL comes from
+MALGOMO_MCP_URL (set by scripts/client-tests)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ class Recorder:
 
     async def on_response(self, response: httpx2.Response) -> None:
         request = response.request
+        if request.url.path != "/mcp":
+            return  # OAuth endpoints (mode A): not MCP traffic
         rpc = json.loads(request.content).get("method") if request.content else None
         self.exchanges.append((request.method, rpc, response.status_code))
         self.session_id = response.headers.get("mcp-session-id", self.session_id)
@@ -42,7 +46,7 @@ class Connection:
     """An initialized MCP connection; `api` is a `ClientSession` or a `Client`
     (both offer `list_tools` and `call_tool`)."""
 
-    kind: str  # "lowlevel" or "client"
+    kind: str  # "lowlevel" or "client" (mode="legacy")
     api: Any
     server_name: str
     protocol_version: str
@@ -73,7 +77,7 @@ async def _lowlevel(recorder: Recorder, http: httpx2.AsyncClient) -> AsyncIterat
 async def _client(recorder: Recorder, http: httpx2.AsyncClient) -> AsyncIterator[Connection]:
     # The transport is passed in only so the recorder sees its traffic;
     # Client(MCP_URL) builds the same streamable_http_client itself.
-    async with Client(streamable_http_client(MCP_URL, http_client=http)) as client:
+    async with Client(streamable_http_client(MCP_URL, http_client=http), mode="legacy") as client:
         assert client.server_info is not None
         yield Connection("client", client, client.server_info.name, client.protocol_version, recorder, http)
 

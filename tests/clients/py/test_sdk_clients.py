@@ -1,7 +1,7 @@
 """The official Python MCP SDK against a running malgomo-mcp backed by
-malgomo-sim. Each test runs twice: `[lowlevel]` (streamable_http_client +
-ClientSession) and `[client]` (the high-level Client); each opens its own
-MCP session."""
+malgomo-sim, in the 2025 (session) era. Each test runs twice: `[lowlevel]`
+(streamable_http_client + ClientSession) and `[client]` (the high-level Client,
+mode="legacy"); each opens its own MCP session."""
 
 from __future__ import annotations
 
@@ -32,13 +32,9 @@ async def test_initialize_negotiates_latest_handshake_version(connect):
         assert mcp.protocol_version == LATEST_HANDSHAKE_VERSION
         assert mcp.recorder.session_id
         methods = mcp.recorder.rpc_methods()
-    if mcp.kind == "client":
-        # Client(mode="auto") probes the 2026-07-28 `server/discover` first; the
-        # server answers -32601 (it speaks the 2025 handshake era) and the SDK
-        # falls back to `initialize`.
-        assert methods[:2] == ["server/discover", "initialize"]
-    else:
-        assert methods[0] == "initialize"
+    # Both APIs in the 2025 era open with the handshake, no discover probe.
+    assert methods[0] == "initialize"
+    assert "server/discover" not in methods
 
 
 async def test_tools_list_has_six_titled_tools_and_read_only_data_tools(connect):
