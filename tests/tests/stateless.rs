@@ -38,6 +38,7 @@ fn with_meta(params: Value) -> Value {
 fn name_of(method: &str, params: &Value) -> Option<String> {
     match method {
         "tools/call" => params["name"].as_str().map(str::to_owned),
+        "resources/read" => params["uri"].as_str().map(str::to_owned),
         _ => None,
     }
 }
@@ -323,6 +324,28 @@ async fn tools_list_is_cacheable_publicly_and_the_same_for_every_caller() {
     assert!(
         sessionful["result"].get("resultType").is_none(),
         "2025 results unchanged"
+    );
+}
+
+#[tokio::test]
+async fn resources_are_cacheable_and_an_unknown_one_is_invalid_params() {
+    let app = spawn_app().await;
+    let list = result(&send(&app, "resources/list", with_meta(json!({}))).await);
+    assert_eq!(list["cacheScope"], "public", "{list}");
+    let uri = list["resources"][0]["uri"].as_str().unwrap().to_owned();
+    let read = result(&send(&app, "resources/read", with_meta(json!({ "uri": uri }))).await);
+    assert!(read["ttlMs"].as_u64().is_some(), "{read}");
+    let unknown = send(
+        &app,
+        "resources/read",
+        with_meta(json!({ "uri": "ui://nope" })),
+    )
+    .await;
+    assert_eq!(
+        unknown.error_code(),
+        INVALID_PARAMS,
+        "-32602, not 2025's -32002: {}",
+        unknown.body
     );
 }
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::Call;
 use crate::protocol::Era;
-use crate::protocol::jsonrpc::{Request, RpcError};
+use crate::protocol::jsonrpc::{INVALID_PARAMS, RESOURCE_NOT_FOUND, Request, RpcError};
 use crate::protocol::result::{CacheHint, CacheScope, cacheable};
 
 /// How long, and for whom, 2026-07-28 clients may cache what only a deploy
@@ -91,6 +91,14 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, R
     .map(|result| match call.era {
         Era::Stateless if CACHEABLE.contains(&method) => cacheable(result, CACHE_HINT),
         _ => result,
+    })
+    .map_err(|mut error| {
+        // 2026-07-28 (SEP-2164) answers an unknown resource with -32602;
+        // the 2025 era's -32002 is reserved there.
+        if call.era == Era::Stateless && error.code == RESOURCE_NOT_FOUND {
+            error.code = INVALID_PARAMS;
+        }
+        error
     })
 }
 
