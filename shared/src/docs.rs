@@ -41,7 +41,7 @@ pub fn dashboard_demo() -> String {
     let result = serde_json::from_str::<Kpis>(DEMO_KPIS)
         .ok()
         .and_then(|kpis| ToolOutput::structured(&kpis).ok())
-        .map(|output| output.into_result().to_string());
+        .and_then(|output| serde_json::to_string(&output.into_result()).ok());
     match result {
         // `<` only occurs inside JSON strings, where `\u003c` means the same
         // and cannot close the script element.

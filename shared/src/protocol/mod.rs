@@ -7,6 +7,7 @@ pub mod jsonrpc;
 pub mod lifecycle;
 pub mod meta;
 pub mod result;
+pub mod tool;
 mod version;
 
 pub use version::{Era, ProtocolVersion};

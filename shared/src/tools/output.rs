@@ -1,9 +1,10 @@
 //! What a tool returns, and how it fails.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::protocol::jsonrpc::RpcError;
+use crate::protocol::tool::{CallToolResult, Content};
 
 /// A tool result: text for every client, plus `structuredContent` for the
 /// tools that declare an `outputSchema` (the same JSON as the text, since
@@ -43,15 +44,12 @@ impl ToolOutput {
         })
     }
 
-    pub fn into_result(self) -> Value {
-        let mut result = json!({
-            "content": [{ "type": "text", "text": self.text }],
-            "isError": self.is_error,
-        });
-        if let Some(structured) = self.structured {
-            result["structuredContent"] = structured;
+    pub fn into_result(self) -> CallToolResult {
+        CallToolResult {
+            content: vec![Content::Text { text: self.text }],
+            is_error: self.is_error,
+            structured_content: self.structured,
         }
-        result
     }
 }
 

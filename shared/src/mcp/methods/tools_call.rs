@@ -29,7 +29,7 @@ pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcErro
                 is_error = output.is_error,
                 "tool called"
             );
-            Ok(output.into_result())
+            super::to_value(output.into_result())
         }
         Err(failure) => {
             tracing::warn!(tool = tool.name(), error = %failure, "tool call failed");
