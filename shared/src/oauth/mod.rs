@@ -30,6 +30,10 @@ use http::{Method, StatusCode};
 pub use bearer::GrantAccess;
 pub use error::OAuthError;
 pub use token::CODE_FAILURES_ALLOWED;
+// The request parsers, public for the fuzz targets.
+pub use form::Form;
+pub use pkce::Challenge;
+pub use redirect::RedirectUri;
 
 use crate::app::App;
 use crate::web::{Response, cors, reply};

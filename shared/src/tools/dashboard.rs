@@ -1,6 +1,7 @@
 //! What the three dashboard tools share: the `period` argument and the
 //! shape of their definitions.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -11,7 +12,7 @@ use super::{ToolFailure, ToolOutput};
 use crate::domain::{Period, Secret};
 use crate::mcp::Call;
 use crate::resources;
-use crate::upstream::{ApiClient, UpstreamError};
+use crate::upstream::{ApiClient, UpstreamError, parse_answer};
 
 #[derive(Deserialize)]
 struct Input {
@@ -38,6 +39,19 @@ where
     match access::read(call, |api, token| fetch(api, token, period)).await {
         Ok(answer) => ToolOutput::structured(&shape(answer)),
         Err(refused) => Ok(refused),
+    }
+}
+
+/// What a call makes of a backend answer body: the contract parse (a body
+/// that does not match is a tool error), then the tool's shape.
+pub fn project<T, O>(body: &[u8], shape: impl FnOnce(T) -> O) -> Result<ToolOutput, ToolFailure>
+where
+    T: DeserializeOwned,
+    O: Serialize,
+{
+    match parse_answer::<T>(body) {
+        Ok(answer) => ToolOutput::structured(&shape(answer)),
+        Err(err) => Ok(ToolOutput::error(err.to_string())),
     }
 }
 

@@ -51,6 +51,11 @@ impl Output {
     }
 }
 
+/// The result for a backend answer body (see [`super::project_answer`]).
+pub(super) fn project(body: &[u8]) -> Result<ToolOutput, ToolFailure> {
+    dashboard::project(body, Output::capped)
+}
+
 #[async_trait]
 impl Tool for GetEarnings {
     fn name(&self) -> &'static str {

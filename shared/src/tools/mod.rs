@@ -46,6 +46,20 @@ pub static ALL: [&dyn Tool; 6] = [
     &get_earnings::GetEarnings,
 ];
 
+/// What the data tool `name` answers for the backend answer `body` (the
+/// contract parse, then the tool's projection), as a call would; `None` for
+/// a tool that reads no dashboard answer. The fuzz targets' entry to the
+/// projection, which a crafted backend answer must never make panic.
+pub fn project_answer(name: &str, body: &[u8]) -> Option<Result<ToolOutput, ToolFailure>> {
+    use crate::upstream::dashboard::{Fans, Kpis};
+    Some(match name {
+        "malgomo_get_kpis" => dashboard::project::<Kpis, _>(body, std::convert::identity),
+        "malgomo_get_fans" => dashboard::project::<Fans, _>(body, std::convert::identity),
+        "malgomo_get_earnings" => get_earnings::project(body),
+        _ => return None,
+    })
+}
+
 pub fn find(name: &str) -> Option<&'static dyn Tool> {
     ALL.iter().copied().find(|tool| tool.name() == name)
 }

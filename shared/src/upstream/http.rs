@@ -49,16 +49,7 @@ pub(crate) struct Answer {
 impl Answer {
     /// Parses the body as `T`, naming the offending field on failure.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, UpstreamError> {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut de).map_err(|err| {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            UpstreamError::Malformed(if path == "." {
-                inner.to_string()
-            } else {
-                format!("{path}: {inner}")
-            })
-        })
+        parse_answer(&self.body)
     }
 
     /// `Retry-After` in seconds, when the upstream sent one.
@@ -92,6 +83,21 @@ impl Answer {
     pub fn unexpected(&self) -> UpstreamError {
         UpstreamError::Malformed(format!("unexpected status {}", self.status.as_u16()))
     }
+}
+
+/// Parses an upstream answer body as `T`, naming the offending field on
+/// failure. Public so the fuzz targets reach the very parser the clients use.
+pub fn parse_answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, UpstreamError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        UpstreamError::Malformed(if path == "." {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        })
+    })
 }
 
 /// Sends `request` and reads the whole body; transport failures become

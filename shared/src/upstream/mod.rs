@@ -11,7 +11,7 @@ mod supabase;
 mod tokens;
 
 pub use error::UpstreamError;
-pub use http::{HttpSettings, build_client};
+pub use http::{HttpSettings, build_client, parse_answer};
 pub use lifecycle::{Outcome, with_fresh_token};
 pub use malgomo::{ApiClient, Me};
 pub use supabase::{AuthClient, Grant};

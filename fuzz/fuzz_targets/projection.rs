@@ -1,0 +1,43 @@
+//! The upstream answer projection: whatever the backend sends as a
+//! dashboard answer, the tool result is a structured value or a tool error
+//! (never a panic), and the earnings result keeps its cap.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use malgomo::upstream::{Me, parse_answer};
+
+const TOOLS: [&str; 3] = [
+    "malgomo_get_kpis",
+    "malgomo_get_fans",
+    "malgomo_get_earnings",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
+    let Some(&name) = TOOLS.get(usize::from(selector) % 4) else {
+        let _ = parse_answer::<Me>(body);
+        return;
+    };
+    let output = malgomo::tools::project_answer(name, body)
+        .expect("a data tool")
+        .expect("a parsed answer always serialises");
+    let result = output.into_result();
+    if result["isError"] == false {
+        let structured = &result["structuredContent"];
+        assert!(structured.is_object(), "{result}");
+        assert_eq!(
+            result["content"][0]["text"]
+                .as_str()
+                .map(serde_json::from_str::<serde_json::Value>)
+                .and_then(Result::ok)
+                .as_ref(),
+            Some(structured),
+            "text and structuredContent carry the same JSON"
+        );
+        if let Some(shown) = structured["transactions"].as_array() {
+            assert!(shown.len() <= 50, "the earnings cap holds");
+        }
+    }
+});
