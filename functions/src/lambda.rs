@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue, header};
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, service_fn};
-use malgomo::web::ClientIp;
+use malgomo::web::{ClientIp, edge};
 use malgomo::{App, Config, Host, router};
 
 /// What a function does before its first event.
@@ -30,7 +30,7 @@ pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
     malgomo::telemetry::init();
     let config = Config::from_env()?;
     config.check_bind(false)?;
-    let app = App::from_config(config, Host::lambda()).await;
+    let app = App::from_config(config, Host::lambda()).await?;
     if start == Start::CheckStore {
         app.check_store().await?;
     }
@@ -45,7 +45,7 @@ pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
 /// One event → one response. Lambda buffers, so streams never occur here
 /// (`Host::lambda()` answers `GET /mcp` with 405).
 pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
-    let client_ip = client_ip(&request);
+    let client_ip = client_ip(app, &request);
     let (mut parts, body) = request.into_parts();
     if let Some(ip) = client_ip {
         parts.extensions.insert(ClientIp(ip));
@@ -71,17 +71,14 @@ pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
     http::Response::from_parts(parts, body)
 }
 
-/// The viewer's address: the last `X-Forwarded-For` entry, which the front
-/// door (CloudFront) appends and a client cannot forge; else the address
-/// that reached the function.
-fn client_ip(request: &Request) -> Option<std::net::IpAddr> {
-    let forwarded = request
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.rsplit(',').next())
-        .and_then(|last| last.trim().parse().ok());
-    forwarded.or_else(|| match request.request_context_ref()? {
+/// The caller's address: the viewer address the front door vouches for
+/// (its header counts only with a valid origin secret), else the address
+/// that reached the function (`requestContext.http.sourceIp`, which Lambda
+/// sets from the connection). Never `X-Forwarded-For`: behind a Function
+/// URL its entries are whatever the caller wrote.
+fn client_ip(app: &App, request: &Request) -> Option<std::net::IpAddr> {
+    let vouched = edge::viewer_ip(app.config.origin_secret.as_ref(), request.headers());
+    vouched.or_else(|| match request.request_context_ref()? {
         RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref()?.parse().ok(),
         _ => None,
     })

@@ -64,7 +64,9 @@ async fn run(args: cli::Args) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {ip}:{port}: {err}"))?;
     let local = listener.local_addr().map_err(|err| err.to_string())?;
-    let app = App::from_config(config, Host::local(ip.is_loopback())).await;
+    let app = App::from_config(config, Host::local(ip.is_loopback()))
+        .await
+        .map_err(|err| err.to_string())?;
     app.check_store().await.map_err(|err| err.to_string())?;
     let app = Arc::new(app);
     println!(

@@ -8,7 +8,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
-use crate::session::Expiry;
+use crate::session::{Expiry, SessionKey};
 use crate::store::{DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
@@ -50,6 +50,8 @@ pub struct App {
     pub records: Arc<dyn RecordStore>,
     pub clock: Arc<dyn Clock>,
     pub expiry: Expiry,
+    /// Issues and verifies session ids (`SESSION_KEY`).
+    pub sessions: SessionKey,
     pub host: Host,
     pub origins: OriginPolicy,
     /// Interval of SSE keep-alive comments.
@@ -58,6 +60,19 @@ pub struct App {
     pub streams: Arc<StreamSlots>,
     /// The OAuth discovery documents, serialised once (mode A only).
     pub discovery: Option<Discovery>,
+}
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Several instances share the table, so they must share the key that
+    /// makes session ids verifiable.
+    #[error(
+        "configuration error: SESSION_KEY must be set when DYNAMODB_TABLE is (every instance must verify the session ids of the others; use a generated random string of at least 32 characters)"
+    )]
+    NoSessionKey,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Optional parts a test or host may replace.
@@ -79,13 +94,13 @@ impl App {
     /// the in-memory store. No store call is made here, so a Lambda
     /// function serves its first request without waiting for DynamoDB; a
     /// host that wants the table checked first calls [`App::check_store`].
-    pub async fn from_config(config: Config, host: Host) -> Self {
+    /// DynamoDB without `SESSION_KEY` is refused: instances sharing a table
+    /// must verify each other's session ids.
+    pub async fn from_config(config: Config, host: Host) -> Result<Self, StartError> {
         let parts = match &config.dynamodb_table {
+            Some(_) if config.session_key.is_none() => return Err(StartError::NoSessionKey),
             Some(table) => {
-                let store = DynamoStore::from_env(table.clone())
-                    .await
-                    .with_max_sessions(config.max_sessions);
-                let store = Arc::new(store);
+                let store = Arc::new(DynamoStore::from_env(table.clone()).await);
                 Parts {
                     store: Some(store.clone()),
                     records: Some(store),
@@ -94,7 +109,7 @@ impl App {
             }
             None => Parts::default(),
         };
-        Self::with_parts(config, host, parts)
+        Ok(Self::with_parts(config, host, parts))
     }
 
     /// Checks that the store is usable (for DynamoDB: the table exists with
@@ -114,6 +129,10 @@ impl App {
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
         let store = parts.store.unwrap_or_else(|| memory.clone());
         let records = parts.records.unwrap_or(memory);
+        let sessions = config
+            .session_key
+            .as_ref()
+            .map_or_else(SessionKey::generate, SessionKey::from_secret);
         let origins = OriginPolicy {
             allowed_origins: config.allowed_origins.clone(),
             allowed_hosts: config.allowed_hosts.clone(),
@@ -126,6 +145,7 @@ impl App {
         Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
             expiry: Expiry::new(config.session_ttl),
+            sessions,
             config,
             upstream,
             store,

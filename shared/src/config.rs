@@ -36,6 +36,13 @@ pub struct Config {
     pub dynamodb_table: Option<String>,
     /// `OAUTH_ACCESS_TOKEN_TTL_SECS`: lifetime of the access tokens of mode A.
     pub access_token_ttl: Duration,
+    /// `SESSION_KEY`: the deployment's key for session ids, the same on
+    /// every instance. Required with `DYNAMODB_TABLE`; unset, a process
+    /// with the in-memory store draws a random one at start-up.
+    pub session_key: Option<Secret>,
+    /// `ORIGIN_SECRET`: when set, every request must carry it in
+    /// `x-origin-secret` (the front door adds it), else 403.
+    pub origin_secret: Option<Secret>,
 }
 
 /// A variable that could not be parsed; the message names it.
@@ -73,9 +80,9 @@ impl Config {
             allowed_origins: list(get("ALLOWED_ORIGINS")),
             allowed_hosts: list(get("ALLOWED_HOSTS")),
             max_sessions: get("MAX_SESSIONS")
-                .map(|v| positive("MAX_SESSIONS", &v))
+                .map(|v| max_sessions(&v))
                 .transpose()?
-                .map_or(DEFAULT_MAX_SESSIONS, |n| n as usize),
+                .unwrap_or(DEFAULT_MAX_SESSIONS),
             session_ttl: get("SESSION_TTL_MS")
                 .map(|v| positive("SESSION_TTL_MS", &v))
                 .transpose()?
@@ -89,6 +96,12 @@ impl Config {
                 .map(|v| positive("OAUTH_ACCESS_TOKEN_TTL_SECS", &v))
                 .transpose()?
                 .map_or(DEFAULT_ACCESS_TOKEN_TTL, Duration::from_secs),
+            session_key: get("SESSION_KEY")
+                .map(|v| long_secret("SESSION_KEY", v))
+                .transpose()?,
+            origin_secret: get("ORIGIN_SECRET")
+                .map(|v| long_secret("ORIGIN_SECRET", v))
+                .transpose()?,
         })
     }
 
@@ -193,6 +206,34 @@ fn positive(var: &'static str, raw: &str) -> Result<u64, ConfigError> {
     }
 }
 
+/// `MAX_SESSIONS` bounds a per-user index item (one entry per logged-in
+/// session, ~90 bytes each), which must stay far below DynamoDB's 400 KB.
+pub const MAX_SESSIONS_LIMIT: usize = 2_000;
+
+fn max_sessions(raw: &str) -> Result<usize, ConfigError> {
+    let n = positive("MAX_SESSIONS", raw)?;
+    if n as usize > MAX_SESSIONS_LIMIT {
+        return Err(error(
+            "MAX_SESSIONS",
+            format!("must be at most {MAX_SESSIONS_LIMIT}, not {n}"),
+        ));
+    }
+    Ok(n as usize)
+}
+
+/// Keys and shared secrets: at least 32 characters, so that a typo or a
+/// placeholder cannot become a guessable key.
+fn long_secret(var: &'static str, raw: String) -> Result<Secret, ConfigError> {
+    let raw = raw.trim().to_owned();
+    if raw.chars().count() < 32 {
+        return Err(error(
+            var,
+            "must be at least 32 characters (use a generated random string)",
+        ));
+    }
+    Ok(Secret::new(raw))
+}
+
 fn port(raw: &str) -> Result<u16, ConfigError> {
     raw.trim().parse::<u16>().map_err(|_| {
         error(
@@ -257,6 +298,8 @@ mod tests {
             ("SESSION_TTL_MS", "1500"),
             ("PORT", "9999"),
             ("DYNAMODB_TABLE", "sessions"),
+            ("SESSION_KEY", "k".repeat(40).as_str()),
+            ("ORIGIN_SECRET", "o".repeat(32).as_str()),
         ])
         .unwrap();
         assert_eq!(c.api_base.as_str(), "http://127.0.0.1:9000/base/");
@@ -273,6 +316,8 @@ mod tests {
         assert_eq!(c.session_ttl, Duration::from_millis(1500));
         assert_eq!(c.port, 9999);
         assert_eq!(c.dynamodb_table.as_deref(), Some("sessions"));
+        assert_eq!(c.session_key.unwrap().expose(), "k".repeat(40));
+        assert_eq!(c.origin_secret.unwrap().expose(), "o".repeat(32));
     }
 
     #[test]
@@ -296,6 +341,9 @@ mod tests {
             ("PUBLIC_URL", "ftp://mcp.example.com"),
             ("MALGOMO_API_BASE", "nope"),
             ("SUPABASE_URL", "file:///etc/passwd"),
+            ("MAX_SESSIONS", "2001"),
+            ("SESSION_KEY", "short"),
+            ("ORIGIN_SECRET", "short"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -121,6 +121,8 @@ mod tests {
             "PORT",
             "DYNAMODB_TABLE",
             "AWS_ENDPOINT_URL_DYNAMODB",
+            "SESSION_KEY",
+            "ORIGIN_SECRET",
         ] {
             assert!(html.contains(&format!("<td><code>{var}</code>")), "{var}");
         }

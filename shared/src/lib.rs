@@ -41,5 +41,5 @@ pub mod tools;
 pub mod upstream;
 pub mod web;
 
-pub use app::{App, Host, Parts};
+pub use app::{App, Host, Parts, StartError};
 pub use config::Config;

@@ -8,11 +8,20 @@ use crate::app::App;
 use crate::docs;
 use crate::mcp::{self, Auth};
 use crate::oauth;
-use crate::web::{BodyTooLarge, Response, cors, reply};
+use crate::web::{BodyTooLarge, Response, cors, edge, reply};
 
 const MCP_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 
 pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+    // First of all, every path: a request that went around the front door.
+    if !edge::admits(app.config.origin_secret.as_ref(), request.headers()) {
+        tracing::info!("request refused: no valid origin secret (not through the front door)");
+        return reply::error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this endpoint is served only through its front door",
+        );
+    }
     if let Err(refused) = app.origins.check(request.headers()) {
         tracing::info!(reason = refused.0, "request refused by the origin guard");
         return reply::error(StatusCode::FORBIDDEN, "forbidden", refused.0);

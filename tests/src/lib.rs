@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 pub use malgomo_sim::{Fault, Target, accounts};
 pub use reqwest;
 
+/// The `SESSION_KEY` of every test app (they form one deployment).
+pub const TEST_SESSION_KEY: &str = "test-session-key-0123456789abcdef0123456789";
+
 /// A running app, its simulator, and the clock it reads.
 pub struct TestApp {
     pub base: String,
@@ -91,6 +94,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("MALGOMO_API_BASE", sim.base_url()),
         ("SUPABASE_URL", sim.base_url()),
         ("SUPABASE_ANON_KEY", accounts::DEMO_ANON_KEY.to_owned()),
+        // One deployment: every test app verifies the others' session ids.
+        ("SESSION_KEY", TEST_SESSION_KEY.to_owned()),
     ];
     env.extend(options.env);
     let config = Config::from_lookup(|name| {

@@ -16,12 +16,14 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use malgomo::clock::Clock;
 use malgomo::domain::{Email, Secret};
-use malgomo::session::{SessionId, SessionRecord};
-use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
+use malgomo::session::{SessionId, SessionKey, SessionRecord};
+use malgomo::store::{DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
-use malgomo_tests::{Mcp, Options, TestApp, accounts, dynamo, request, spawn_app_with, text};
+use malgomo_tests::{
+    Mcp, Options, TEST_SESSION_KEY, TestApp, accounts, dynamo, request, spawn_app_with, text,
+};
 use serde_json::{Value, json};
 use tokio::sync::{Barrier, oneshot};
 
@@ -71,7 +73,10 @@ fn via(mcp: &Mcp, instance: &TestApp) -> Mcp {
 }
 
 fn session_id(mcp: &Mcp) -> SessionId {
-    SessionId::parse(mcp.session.as_deref().expect("a session id")).expect("a valid session id")
+    let key = SessionKey::from_secret(&Secret::new(TEST_SESSION_KEY));
+    key.verify(mcp.session.as_deref().expect("a session id"))
+        .expect("a valid session id")
+        .id
 }
 
 /// Two instances on one fresh table, one simulator, one clock.
@@ -152,8 +157,8 @@ async fn delete_through_b_ends_the_session_for_a() {
         pair.observer
             .get(&session_id(&on_a), pair.a.clock.now_ms())
             .await,
-        Ok(None),
-        "the record is gone from the table"
+        Ok(Lookup::Ended),
+        "a tombstone replaced the record in the table"
     );
 }
 
@@ -178,6 +183,7 @@ async fn an_expired_session_is_404_on_both_instances() {
             .get(&session_id(&on_a), started)
             .await
             .unwrap()
+            .live()
             .is_some(),
         "the expired item is still stored"
     );
@@ -242,6 +248,7 @@ async fn a_tool_call_costs_one_read_and_writes_only_when_the_touch_is_due() {
         .get(&session_id(&on_a), touched_at)
         .await
         .unwrap()
+        .live()
         .expect("the session");
     assert_eq!(stored.record.touched_at_ms, touched_at, "touched now");
     assert_eq!(
@@ -273,10 +280,22 @@ async fn a_burst_when_the_touch_is_due_writes_the_session_once() {
         .clock
         .advance(pair.a.app.expiry.touch_every + Duration::from_secs(1));
     let now = pair.a.clock.now_ms();
-    let before = pair.observer.get(&id, now).await.unwrap().expect("session");
+    let before = pair
+        .observer
+        .get(&id, now)
+        .await
+        .unwrap()
+        .live()
+        .expect("session");
     pair.counter.reset();
     storm(&[&pair.a, &pair.b], &on_a, 5).await;
-    let after = pair.observer.get(&id, now).await.unwrap().expect("session");
+    let after = pair
+        .observer
+        .get(&id, now)
+        .await
+        .unwrap()
+        .live()
+        .expect("session");
     assert_eq!(
         after.version - before.version,
         1,
@@ -314,6 +333,7 @@ async fn expire_upstream_token(app: &TestApp, mcp: &Mcp) -> TokenSet {
         .get(&id, app.clock.now_ms())
         .await
         .unwrap()
+        .live()
         .expect("the session");
     let mut record = current.record.clone();
     record.login.as_mut().expect("logged in").tokens = grant.tokens.clone();
@@ -367,6 +387,7 @@ async fn assert_one_refresh_and_settled(app: &TestApp, mcp: &Mcp, stale: &TokenS
         .get(&session_id(mcp), app.clock.now_ms())
         .await
         .unwrap()
+        .live()
         .expect("the session survives");
     let login = stored.record.login.expect("still logged in");
     assert_ne!(
@@ -428,7 +449,7 @@ impl SessionStore for LeaseGate {
         &'s self,
         id: &'i SessionId,
         now_ms: i64,
-    ) -> Boxed<'f, Result<Option<Versioned>, StoreError>>
+    ) -> Boxed<'f, Result<Lookup, StoreError>>
     where
         's: 'f,
         'i: 'f,
@@ -477,17 +498,18 @@ impl SessionStore for LeaseGate {
         })
     }
 
-    fn delete<'s, 'i, 'f>(
+    fn end<'s, 'k, 'f>(
         &'s self,
-        id: &'i SessionId,
+        storage_key: &'k str,
+        until_ms: i64,
         now_ms: i64,
-    ) -> Boxed<'f, Result<bool, StoreError>>
+    ) -> Boxed<'f, Result<(), StoreError>>
     where
         's: 'f,
-        'i: 'f,
+        'k: 'f,
         Self: 'f,
     {
-        Box::pin(self.inner.delete(id, now_ms))
+        Box::pin(self.inner.end(storage_key, until_ms, now_ms))
     }
 }
 
@@ -592,15 +614,18 @@ async fn dynamodb_refusing_connections_gives_a_retryable_503() {
             "clientInfo": { "name": "malgomo-tests", "version": "0" }
         }),
     );
+    // initialize stores nothing, so it does not need the store at all.
     let answer = exchange(client.post().json(&initialize)).await;
-    answer.assert_retryable(json!(0), "initialize");
-    assert!(
-        answer.headers.get("mcp-session-id").is_none(),
-        "no session id is handed out when none was stored"
-    );
-    // A request on a (well-formed) session id needs a read: same answer.
+    assert_eq!(answer.status, 200, "initialize: {}", answer.body);
+    let id = answer
+        .headers
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session id")
+        .to_owned();
+    // Every request on the session needs a read: a retryable 503.
     let mut on_session = app.client();
-    on_session.session = Some(SessionId::generate().expose().to_owned());
+    on_session.session = Some(id);
     tool(&on_session, KPIS)
         .await
         .assert_retryable(json!(2), "tools/call");
@@ -609,7 +634,57 @@ async fn dynamodb_refusing_connections_gives_a_retryable_503() {
         .await
         .assert_retryable(Value::Null, "DELETE");
     // The server is still serving: the same answer again, not a reset.
-    exchange(client.post().json(&initialize))
+    ping(&on_session)
         .await
-        .assert_retryable(json!(0), "initialize again");
+        .assert_retryable(json!(1), "ping again");
+}
+
+/// A DynamoDB endpoint that accepts connections and never answers (a
+/// loopback listener holding every connection open).
+fn silent_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let address = listener.local_addr().expect("local addr");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            match stream {
+                Ok(stream) => held.push(stream),
+                Err(_) => return,
+            }
+        }
+    });
+    format!("http://{address}")
+}
+
+/// A DynamoDB that hangs: the store's own time limits (the production
+/// client configuration) turn it into a retryable 503 within the operation
+/// timeout, never a hang.
+#[tokio::test]
+async fn dynamodb_timeout_gives_a_defined_answer_within_the_operation_timeout() {
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(silent_endpoint());
+    let store = Arc::new(DynamoStore::connect(loader, "malgomo-silent").await);
+    let app = spawn_app_with(Options {
+        store: Some(store.clone()),
+        records: Some(store),
+        ..Options::default()
+    })
+    .await;
+    let mcp = app.session().await;
+    for (what, id) in [("ping", json!(1)), ("tools/call", json!(2))] {
+        let started = std::time::Instant::now();
+        let answer = match what {
+            "ping" => ping(&mcp).await,
+            _ => tool(&mcp, KPIS).await,
+        };
+        let waited = started.elapsed();
+        answer.assert_retryable(id, what);
+        assert!(
+            waited <= malgomo::store::OPERATION_TIMEOUT + Duration::from_millis(1_500),
+            "{what}: answered after {waited:?}, the operation timeout is {:?}",
+            malgomo::store::OPERATION_TIMEOUT
+        );
+    }
 }

@@ -66,7 +66,7 @@ async fn no_secret_reaches_the_logs() {
     let status = bearer.call_tool("malgomo_status", json!({})).await;
     assert_eq!(status["structuredContent"]["via"], "bearer", "{status}");
 
-    let id = malgomo::session::SessionId::parse(&session).unwrap();
+    let id = app.app.sessions.verify(&session).unwrap().id;
     let now = app.app.clock.now_ms();
     let stored = app
         .app
@@ -74,6 +74,7 @@ async fn no_secret_reaches_the_logs() {
         .get(&id, now)
         .await
         .unwrap()
+        .live()
         .expect("the session");
     let login = stored.record.login.expect("the session's login").tokens;
 

@@ -13,8 +13,8 @@ use aws_sdk_dynamodb::types::{
 };
 use malgomo::domain::{Role, Secret};
 use malgomo::protocol::ProtocolVersion;
-use malgomo::session::{Login, SessionId, SessionRecord};
-use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
+use malgomo::session::{Login, SessionId, SessionKey, SessionRecord};
+use malgomo::store::{DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo::upstream::{Me, TokenSet};
 use malgomo_tests::dynamo;
 
@@ -33,6 +33,11 @@ async fn stores() -> Vec<Named> {
         ("memory", Arc::new(MemoryStore::new(1_000))),
         ("dynamodb", Arc::new(dynamo::fresh_store(None).await)),
     ]
+}
+
+/// A fresh session id (the store does not care which key issued it).
+fn new_id() -> SessionId {
+    SessionKey::generate().issue(NOW, ProtocolVersion::V2025_11_25, None)
 }
 
 fn record(expires_at_ms: i64) -> SessionRecord {
@@ -55,7 +60,7 @@ struct Secrets {
 
 impl Secrets {
     fn new() -> Self {
-        let tag = SessionId::generate().expose().replace('-', "");
+        let tag = new_id().storage_key()[..32].to_owned();
         Self {
             access: format!("eyJhbGciOiJIUzI1NiJ9.access-{tag}"),
             refresh: format!("refresh-{tag}"),
@@ -95,7 +100,7 @@ fn logged_in_record(secrets: &Secrets) -> SessionRecord {
 #[tokio::test]
 async fn create_then_get_round_trips_a_login() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let secrets = Secrets::new();
         let stored = logged_in_record(&secrets);
         let created = store.create(&id, &stored, NOW).await;
@@ -107,7 +112,7 @@ async fn create_then_get_round_trips_a_login() {
             }),
             "{name}: create answers version 1 and the record"
         );
-        let got = store.get(&id, NOW + 1).await;
+        let got = store.get(&id, NOW + 1).await.map(Lookup::live);
         assert_eq!(
             got,
             Ok(Some(Versioned {
@@ -118,7 +123,7 @@ async fn create_then_get_round_trips_a_login() {
         );
         // Another id finds nothing: records are keyed by their own id.
         assert_eq!(
-            store.get(&SessionId::generate(), NOW + 1).await,
+            store.get(&new_id(), NOW + 1).await.map(Lookup::live),
             Ok(None),
             "{name}: an unknown id finds nothing"
         );
@@ -128,10 +133,10 @@ async fn create_then_get_round_trips_a_login() {
 #[tokio::test]
 async fn create_without_login_round_trips() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let plain = record(NOW + HOUR);
         store.create(&id, &plain, NOW).await.unwrap();
-        let got = store.get(&id, NOW).await.unwrap();
+        let got = store.get(&id, NOW).await.map(Lookup::live).unwrap();
         assert_eq!(
             got.map(|v| (v.record, v.version)),
             Some((plain, 1)),
@@ -143,7 +148,7 @@ async fn create_without_login_round_trips() {
 #[tokio::test]
 async fn second_create_with_the_same_id_is_already_exists() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let first = record(NOW + HOUR);
         store.create(&id, &first, NOW).await.unwrap();
         let second = SessionRecord {
@@ -155,7 +160,12 @@ async fn second_create_with_the_same_id_is_already_exists() {
             Err(StoreError::AlreadyExists),
             "{name}: create-if-absent refuses a live record"
         );
-        let kept = store.get(&id, NOW + 1).await.unwrap().unwrap();
+        let kept = store
+            .get(&id, NOW + 1)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (kept.record, kept.version),
             (first, 1),
@@ -167,7 +177,7 @@ async fn second_create_with_the_same_id_is_already_exists() {
 #[tokio::test]
 async fn create_over_an_expired_record_succeeds() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         store.create(&id, &record(NOW + 1_000), NOW).await.unwrap();
         // Bump the old record's version, so a "fresh" version 1 is visible.
         store.update(&id, &record(NOW + 1_000), 1).await.unwrap();
@@ -184,7 +194,12 @@ async fn create_over_an_expired_record_succeeds() {
             }),
             "{name}: an expired (not yet swept) record does not block a create"
         );
-        let got = store.get(&id, later).await.unwrap().unwrap();
+        let got = store
+            .get(&id, later)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (got.record, got.version),
             (fresh, 1),
@@ -196,20 +211,25 @@ async fn create_over_an_expired_record_succeeds() {
 #[tokio::test]
 async fn get_checks_expiry_on_read() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let expires = NOW + 5_000;
         store.create(&id, &record(expires), NOW).await.unwrap();
         assert!(
-            store.get(&id, expires - 1).await.unwrap().is_some(),
+            store
+                .get(&id, expires - 1)
+                .await
+                .map(Lookup::live)
+                .unwrap()
+                .is_some(),
             "{name}: alive 1 ms before its expiry"
         );
         assert_eq!(
-            store.get(&id, expires).await,
+            store.get(&id, expires).await.map(Lookup::live),
             Ok(None),
             "{name}: expired at expires_at_ms (the record is still stored; moto never sweeps TTL)"
         );
         assert_eq!(
-            store.get(&id, expires + 10 * HOUR).await,
+            store.get(&id, expires + 10 * HOUR).await.map(Lookup::live),
             Ok(None),
             "{name}: long expired"
         );
@@ -219,7 +239,7 @@ async fn get_checks_expiry_on_read() {
 #[tokio::test]
 async fn update_with_the_right_version_bumps_it() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
         let secrets = Secrets::new();
         let changed = logged_in_record(&secrets);
@@ -232,7 +252,7 @@ async fn update_with_the_right_version_bumps_it() {
             "{name}: update answers version + 1 and the new record"
         );
         assert_eq!(
-            store.get(&id, NOW).await,
+            store.get(&id, NOW).await.map(Lookup::live),
             Ok(Some(Versioned {
                 record: changed.clone(),
                 version: 2
@@ -250,7 +270,12 @@ async fn update_with_the_right_version_bumps_it() {
             Ok(3),
             "{name}: second update"
         );
-        let got = store.get(&id, NOW).await.unwrap().unwrap();
+        let got = store
+            .get(&id, NOW)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (got.record, got.version),
             (cleared, 3),
@@ -262,7 +287,7 @@ async fn update_with_the_right_version_bumps_it() {
 #[tokio::test]
 async fn update_with_a_stale_version_is_a_conflict() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let original = record(NOW + HOUR);
         store.create(&id, &original, NOW).await.unwrap();
         let first = SessionRecord {
@@ -284,7 +309,12 @@ async fn update_with_a_stale_version_is_a_conflict() {
             Err(StoreError::Conflict),
             "{name}: a version from the future is a conflict too"
         );
-        let got = store.get(&id, NOW).await.unwrap().unwrap();
+        let got = store
+            .get(&id, NOW)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (got.record, got.version),
             (first, 2),
@@ -296,89 +326,102 @@ async fn update_with_a_stale_version_is_a_conflict() {
 #[tokio::test]
 async fn update_of_a_missing_record_is_a_conflict() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         assert_eq!(
             store.update(&id, &record(NOW + HOUR), 1).await,
             Err(StoreError::Conflict),
             "{name}: nothing to update"
         );
         assert_eq!(
-            store.get(&id, NOW).await,
+            store.get(&id, NOW).await.map(Lookup::live),
             Ok(None),
             "{name}: a failed update does not create the record"
         );
-        // Nor after a delete.
+        // Nor after the record is removed.
         store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
-        assert_eq!(store.delete(&id, NOW).await, Ok(true), "{name}");
+        store.end(&id.storage_key(), NOW, NOW).await.unwrap();
         assert_eq!(
             store.update(&id, &record(NOW + HOUR), 1).await,
             Err(StoreError::Conflict),
-            "{name}: update after delete"
+            "{name}: update after removal"
         );
-        assert_eq!(store.get(&id, NOW).await, Ok(None), "{name}");
+        assert_eq!(
+            store.get(&id, NOW).await.map(Lookup::live),
+            Ok(None),
+            "{name}"
+        );
     }
 }
 
 #[tokio::test]
-async fn delete_removes_the_record() {
+async fn end_leaves_a_tombstone_until_its_time() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
-        let other = SessionId::generate();
+        let id = new_id();
+        let other = new_id();
         store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
         store
             .create(&other, &record(NOW + HOUR), NOW)
             .await
             .unwrap();
+        let until = NOW + 5_000;
+        store.end(&id.storage_key(), until, NOW).await.unwrap();
         assert_eq!(
-            store.delete(&id, NOW).await,
-            Ok(true),
-            "{name}: a live record was there"
+            store.get(&id, NOW).await,
+            Ok(Lookup::Ended),
+            "{name}: the session reads as ended"
         );
-        assert_eq!(store.get(&id, NOW).await, Ok(None), "{name}: gone");
         assert_eq!(
-            store.delete(&id, NOW).await,
-            Ok(false),
-            "{name}: deleting twice finds nothing"
+            store.create(&id, &record(NOW + HOUR), NOW + 1).await,
+            Err(StoreError::AlreadyExists),
+            "{name}: the tombstone blocks a first write"
+        );
+        assert_eq!(
+            store.update(&id, &record(NOW + HOUR), 1).await,
+            Err(StoreError::Conflict),
+            "{name}: and an update of the old version"
         );
         assert!(
-            store.get(&other, NOW).await.unwrap().is_some(),
+            store
+                .get(&other, NOW)
+                .await
+                .map(Lookup::live)
+                .unwrap()
+                .is_some(),
             "{name}: another session is untouched"
         );
-        // The id can start over.
+        // Past its time the tombstone no longer blocks the key.
         assert_eq!(
             store
-                .create(&id, &record(NOW + HOUR), NOW)
+                .create(&id, &record(until + HOUR), until)
                 .await
                 .map(|v| v.version),
             Ok(1),
-            "{name}: create after delete"
+            "{name}: create after the tombstone's time"
         );
     }
 }
 
 #[tokio::test]
-async fn delete_of_a_missing_record_is_false() {
+async fn end_of_a_never_stored_session_is_a_tombstone_too() {
     for (name, store) in stores().await {
-        assert_eq!(
-            store.delete(&SessionId::generate(), NOW).await,
-            Ok(false),
-            "{name}: never existed"
-        );
+        let id = new_id();
+        assert_eq!(store.get(&id, NOW).await, Ok(Lookup::Absent), "{name}");
+        store.end(&id.storage_key(), NOW + HOUR, NOW).await.unwrap();
+        assert_eq!(store.get(&id, NOW).await, Ok(Lookup::Ended), "{name}");
     }
 }
 
 #[tokio::test]
-async fn delete_of_an_expired_record_is_false_and_removes_it() {
+async fn end_with_a_past_time_removes_the_record() {
     for (name, store) in stores().await {
-        let id = SessionId::generate();
-        store.create(&id, &record(NOW + 1_000), NOW).await.unwrap();
+        let id = new_id();
+        store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
+        store.end(&id.storage_key(), NOW, NOW).await.unwrap();
         assert_eq!(
-            store.delete(&id, NOW + 1_000).await,
-            Ok(false),
-            "{name}: no live record was there"
+            store.get(&id, NOW).await,
+            Ok(Lookup::Absent),
+            "{name}: nothing is left behind"
         );
-        // Nothing is left behind: even a read "in the past" finds nothing.
-        assert_eq!(store.get(&id, NOW).await, Ok(None), "{name}");
     }
 }
 
@@ -386,7 +429,7 @@ async fn delete_of_an_expired_record_is_false_and_removes_it() {
 async fn concurrent_updates_on_one_version_exactly_one_wins() {
     const TASKS: usize = 12;
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
         let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
         let tasks: Vec<_> = (0..TASKS)
@@ -419,7 +462,12 @@ async fn concurrent_updates_on_one_version_exactly_one_wins() {
             1,
             "{name}: exactly one of {TASKS} concurrent updates wins, got {winners:?}"
         );
-        let got = store.get(&id, NOW).await.unwrap().unwrap();
+        let got = store
+            .get(&id, NOW)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (got.record.owner, got.version),
             (Some(format!("task-{}", winners[0])), 2),
@@ -432,7 +480,7 @@ async fn concurrent_updates_on_one_version_exactly_one_wins() {
 async fn concurrent_creates_of_one_id_exactly_one_wins() {
     const TASKS: usize = 8;
     for (name, store) in stores().await {
-        let id = SessionId::generate();
+        let id = new_id();
         let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
         let tasks: Vec<_> = (0..TASKS)
             .map(|task| {
@@ -461,59 +509,45 @@ async fn concurrent_creates_of_one_id_exactly_one_wins() {
 
 // ---------------------------------------------------------------- memory only
 
+/// The memory store's `MAX_SESSIONS` bounds the stored (logged-in)
+/// sessions of the process; tombstones and expired records do not count.
 #[tokio::test]
-async fn both_stores_refuse_beyond_the_cap_until_sessions_expire() {
-    let capped: Vec<Named> = vec![
-        ("memory", Arc::new(MemoryStore::new(2))),
-        (
-            "dynamodb",
-            Arc::new(dynamo::fresh_store(None).await.with_max_sessions(2)),
-        ),
-    ];
-    for (name, store) in capped {
-        refuses_beyond_the_cap(name, store.as_ref()).await;
-    }
-}
-
-async fn refuses_beyond_the_cap(name: &str, store: &dyn SessionStore) {
+async fn memory_store_refuses_beyond_the_cap_until_sessions_expire() {
+    let store = MemoryStore::new(2);
     let short = record(NOW + 1_000);
-    store
-        .create(&SessionId::generate(), &short, NOW)
-        .await
-        .unwrap();
-    let long_lived = SessionId::generate();
+    store.create(&new_id(), &short, NOW).await.unwrap();
+    let long_lived = new_id();
     store
         .create(&long_lived, &record(NOW + HOUR), NOW)
         .await
         .unwrap();
     assert_eq!(
-        store
-            .create(&SessionId::generate(), &record(NOW + HOUR), NOW)
-            .await,
+        store.create(&new_id(), &record(NOW + HOUR), NOW).await,
         Err(StoreError::Full(2)),
-        "{name}: the third live session is refused"
+        "the third live session is refused"
     );
-    // A delete frees room.
-    assert_eq!(store.delete(&long_lived, NOW).await, Ok(true), "{name}");
-    let third = SessionId::generate();
+    // Ending a session frees room (its tombstone does not count).
+    store
+        .end(&long_lived.storage_key(), NOW + HOUR, NOW)
+        .await
+        .unwrap();
+    let third = new_id();
     store
         .create(&third, &record(NOW + HOUR), NOW)
         .await
-        .expect("room after a delete");
+        .expect("room after an end");
     assert_eq!(
-        store
-            .create(&SessionId::generate(), &record(NOW + HOUR), NOW)
-            .await,
+        store.create(&new_id(), &record(NOW + HOUR), NOW).await,
         Err(StoreError::Full(2)),
-        "{name}: full again"
+        "full again"
     );
     // Once the short one has expired it no longer counts.
     let later = NOW + 1_000;
     store
-        .create(&SessionId::generate(), &record(later + HOUR), later)
+        .create(&new_id(), &record(later + HOUR), later)
         .await
         .expect("an expired session frees room");
-    assert!(store.get(&third, later).await.unwrap().is_some(), "{name}");
+    assert!(store.get(&third, later).await.unwrap().live().is_some());
 }
 
 // -------------------------------------------------------------- DynamoDB only
@@ -574,7 +608,7 @@ async fn dynamodb_dump_shows_no_plaintext_secret() {
     // The suite's writes: a login created, a login updated in, a refresh
     // rotated in, and one deleted.
     for round in 0..3 {
-        let id = SessionId::generate();
+        let id = new_id();
         let secrets = Secrets::new();
         match round {
             0 => {
@@ -642,7 +676,7 @@ async fn dynamodb_dump_shows_no_plaintext_secret() {
     }
     // And the sealed logins still open for their own id.
     for id in &ids {
-        let got = store.get(id, NOW).await.unwrap().unwrap();
+        let got = store.get(id, NOW).await.map(Lookup::live).unwrap().unwrap();
         assert!(got.record.login.is_some(), "the login opens again");
     }
 }
@@ -675,7 +709,7 @@ async fn raw_item(store: &DynamoStore, id: &SessionId) -> Item {
 #[tokio::test]
 async fn dynamodb_ttl_is_a_number_in_epoch_seconds() {
     let store = dynamo::fresh_store(None).await;
-    let id = SessionId::generate();
+    let id = new_id();
     let expires = NOW + HOUR + 123;
     store.create(&id, &record(expires), NOW).await.unwrap();
     let ttl = ttl_of(&raw_item(&store, &id).await);
@@ -707,7 +741,7 @@ async fn dynamodb_each_store_call_is_one_request() {
         .check_table()
         .await
         .expect("fresh_store's table is usable");
-    let id = SessionId::generate();
+    let id = new_id();
     let secrets = Secrets::new();
     let expect = |call: &'static str, op: &'static str| {
         let seen = counter.snapshot();
@@ -724,7 +758,12 @@ async fn dynamodb_each_store_call_is_one_request() {
         .await
         .unwrap();
     expect("create", "PutItem");
-    store.get(&id, NOW).await.unwrap().expect("stored");
+    store
+        .get(&id, NOW)
+        .await
+        .map(Lookup::live)
+        .unwrap()
+        .expect("stored");
     expect("get", "GetItem");
     store.update(&id, &record(NOW + HOUR), 1).await.unwrap();
     expect("update", "PutItem");
@@ -733,13 +772,15 @@ async fn dynamodb_each_store_call_is_one_request() {
         Err(StoreError::Conflict)
     );
     expect("a conflicting update", "PutItem");
-    assert_eq!(store.delete(&id, NOW).await, Ok(true));
-    expect("delete", "DeleteItem");
+    store.end(&id.storage_key(), NOW + HOUR, NOW).await.unwrap();
+    expect("end", "PutItem");
+    store.end(&id.storage_key(), NOW, NOW).await.unwrap();
+    expect("end after its time", "DeleteItem");
 }
 
 #[tokio::test]
 async fn dynamodb_check_table_explains_a_missing_table() {
-    let table = format!("malgomo-missing-{}", SessionId::generate().log_tag());
+    let table = format!("malgomo-missing-{}", new_id().log_tag());
     let store = DynamoStore::new(dynamo::client(None).await, table.clone());
     match store.check_table().await {
         Err(StoreError::Unavailable(message)) => {
@@ -755,7 +796,7 @@ async fn dynamodb_check_table_explains_a_missing_table() {
 
 #[tokio::test]
 async fn dynamodb_check_table_explains_a_table_without_ttl() {
-    let table = format!("malgomo-nottl-{}", SessionId::generate().log_tag());
+    let table = format!("malgomo-nottl-{}", new_id().log_tag());
     let client = dynamo::client(None).await;
     client
         .create_table()
@@ -800,12 +841,12 @@ async fn dynamodb_check_table_explains_a_table_without_ttl() {
 
 #[tokio::test]
 async fn dynamodb_create_table_is_idempotent() {
-    let table = format!("malgomo-twice-{}", SessionId::generate().log_tag());
+    let table = format!("malgomo-twice-{}", new_id().log_tag());
     let store = DynamoStore::new(dynamo::client(None).await, table);
     assert!(store.check_table().await.is_err(), "not there yet");
     store.create_table().await.expect("first create_table");
     store.check_table().await.expect("usable after create");
-    let id = SessionId::generate();
+    let id = new_id();
     store.create(&id, &record(NOW + HOUR), NOW).await.unwrap();
     store
         .create_table()
@@ -813,7 +854,12 @@ async fn dynamodb_create_table_is_idempotent() {
         .expect("second create_table is a no-op");
     store.check_table().await.expect("still usable");
     assert!(
-        store.get(&id, NOW).await.unwrap().is_some(),
+        store
+            .get(&id, NOW)
+            .await
+            .map(Lookup::live)
+            .unwrap()
+            .is_some(),
         "a second create_table keeps the data"
     );
 }

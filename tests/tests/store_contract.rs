@@ -1,5 +1,5 @@
 //! The session store contract as a property: any interleaving of create,
-//! update, delete, get and the passing of time, issued through two handles
+//! update, end (a tombstone, or removal), get and the passing of time, issued through two handles
 //! (two instances' clients of one store), behaves like the reference model
 //! below — and so keeps its invariants: a record's version only grows while
 //! it lives, nothing comes back after a delete, and an expired record is
@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use malgomo::protocol::ProtocolVersion;
-use malgomo::session::{SessionId, SessionRecord};
-use malgomo::store::{DynamoStore, MemoryStore, SessionStore, StoreError, Versioned};
+use malgomo::session::{SessionId, SessionKey, SessionRecord};
+use malgomo::store::{DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned};
 use malgomo_tests::dynamo;
 use proptest::prelude::*;
 
@@ -32,9 +32,11 @@ enum Op {
         id: usize,
         ttl: i64,
     },
-    Delete {
+    /// End the session, its tombstone living this long (ms; 0 = removed).
+    End {
         handle: usize,
         id: usize,
+        until: i64,
     },
     Get {
         handle: usize,
@@ -53,7 +55,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(handle, id, ttl)| Op::Create { handle, id, ttl: ttl * 1000 }),
         3 => (handle.clone(), id.clone(), ttl)
             .prop_map(|(handle, id, ttl)| Op::Update { handle, id, ttl: ttl * 1000 }),
-        1 => (handle.clone(), id.clone()).prop_map(|(handle, id)| Op::Delete { handle, id }),
+        1 => (handle.clone(), id.clone(), 0..3i64)
+            .prop_map(|(handle, id, until)| Op::End { handle, id, until: until * 1000 }),
         3 => (handle, id).prop_map(|(handle, id)| Op::Get { handle, id }),
         1 => (1..2500i64).prop_map(Op::Advance),
     ]
@@ -72,9 +75,11 @@ struct Stored {
 #[derive(Default)]
 struct Model {
     records: HashMap<usize, Stored>,
+    /// Tombstones: the time until which each ended id stays ended.
+    ended: HashMap<usize, i64>,
     /// How many times each id was created: a record's life.
     lives: HashMap<usize, u32>,
-    /// Ids deleted and not created since.
+    /// Ids ended and not created since.
     deleted: std::collections::HashSet<usize>,
 }
 
@@ -84,6 +89,10 @@ impl Model {
             .get(&id)
             .copied()
             .filter(|stored| stored.expires_at_ms > now)
+    }
+
+    fn tombstoned(&self, id: usize, now: i64) -> bool {
+        self.ended.get(&id).is_some_and(|until| *until > now)
     }
 }
 
@@ -109,7 +118,10 @@ fn observed(result: &Result<Versioned, StoreError>) -> Result<Stored, StoreError
 /// Runs `ops` through two handles of one store and checks every answer
 /// against the model.
 async fn check(handles: [Arc<dyn SessionStore>; 2], ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let ids: Vec<SessionId> = (0..IDS).map(|_| SessionId::generate()).collect();
+    let key = SessionKey::generate();
+    let ids: Vec<SessionId> = (0..IDS)
+        .map(|_| key.issue(START_MS, ProtocolVersion::V2025_06_18, None))
+        .collect();
     let mut model = Model::default();
     // The version each handle last named per id (for its updates), and the
     // (life, version) it last read.
@@ -123,9 +135,11 @@ async fn check(handles: [Arc<dyn SessionStore>; 2], ops: Vec<Op>) -> Result<(), 
                 let got = handles[handle]
                     .create(&ids[id], &record(now + ttl, write), now)
                     .await;
-                let want = match model.live(id, now) {
-                    Some(_) => Err(StoreError::AlreadyExists),
-                    None => {
+                let blocked = model.live(id, now).is_some() || model.tombstoned(id, now);
+                let want = match blocked {
+                    true => Err(StoreError::AlreadyExists),
+                    false => {
+                        model.ended.remove(&id);
                         let stored = Stored {
                             version: 1,
                             expires_at_ms: now + ttl,
@@ -182,18 +196,27 @@ async fn check(handles: [Arc<dyn SessionStore>; 2], ops: Vec<Op>) -> Result<(), 
                     seen[handle].insert(id, stored.version);
                 }
             }
-            Op::Delete { handle, id } => {
-                let got = handles[handle].delete(&ids[id], now).await;
-                let want = model.live(id, now).is_some();
+            Op::End { handle, id, until } => {
+                let got = handles[handle]
+                    .end(&ids[id].storage_key(), now + until, now)
+                    .await;
                 model.records.remove(&id);
+                model.ended.remove(&id);
+                if until > 0 {
+                    model.ended.insert(id, now + until);
+                }
                 model.deleted.insert(id);
-                prop_assert_eq!(got, Ok(want), "delete #{}", write);
+                prop_assert_eq!(got, Ok(()), "end #{}", write);
             }
             Op::Get { handle, id } => {
-                let got = handles[handle]
-                    .get(&ids[id], now)
-                    .await
-                    .map(|found| found.and_then(|v| observed(&Ok(v)).ok()));
+                let lookup = handles[handle].get(&ids[id], now).await;
+                if model.tombstoned(id, now) {
+                    prop_assert_eq!(&lookup, &Ok(Lookup::Ended), "get #{} of an ended id", write);
+                }
+                if !model.records.contains_key(&id) && !model.ended.contains_key(&id) {
+                    prop_assert_eq!(&lookup, &Ok(Lookup::Absent), "get #{} of nothing", write);
+                }
+                let got = lookup.map(|found| found.live().and_then(|v| observed(&Ok(v)).ok()));
                 let want = model.live(id, now);
                 prop_assert_eq!(&got, &Ok(want), "get #{}", write);
                 // The invariants, said outright (the model implies them).

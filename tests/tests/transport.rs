@@ -63,13 +63,9 @@ async fn session(app: &TestApp, version: &str) -> Mcp {
     mcp
 }
 
-fn is_uuid(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+/// The spec's rule for session ids: visible ASCII only (0x21 to 0x7E).
+fn is_visible_ascii(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
 /// Every key named `key` anywhere in `value`.
@@ -139,7 +135,7 @@ async fn initialize_offers_latest_for_older_or_unknown_versions() {
 }
 
 #[tokio::test]
-async fn initialize_returns_a_uuid_session_id_in_the_header() {
+async fn initialize_returns_a_self_authenticating_session_id_in_the_header() {
     let app = spawn_app().await;
     let mut ids = Vec::new();
     for _ in 0..2 {
@@ -153,8 +149,13 @@ async fn initialize_returns_a_uuid_session_id_in_the_header() {
             .header("mcp-session-id")
             .expect("Mcp-Session-Id on initialize")
             .to_owned();
-        assert!(is_uuid(&id), "session id {id:?} is a UUID");
-        assert_eq!(&id[14..15], "4", "a random (v4) UUID: {id}");
+        assert!(is_visible_ascii(&id), "session id {id:?} is visible ASCII");
+        let issued = app.app.sessions.verify(&id).expect("the id verifies");
+        assert_eq!(
+            issued.issued_at_ms,
+            malgomo::clock::Clock::now_ms(app.clock.as_ref()),
+            "it carries its issue time"
+        );
         ids.push(id);
     }
     assert_ne!(ids[0], ids[1], "every session gets its own id");
@@ -636,7 +637,11 @@ async fn initialize_with_accept_only_event_stream_is_sse_with_session_id() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.content_type().starts_with("text/event-stream"));
     assert!(answer.body.contains("\"protocolVersion\":\"2025-06-18\""));
-    assert!(answer.header("mcp-session-id").is_some_and(is_uuid));
+    assert!(
+        answer
+            .header("mcp-session-id")
+            .is_some_and(is_visible_ascii)
+    );
 }
 
 #[tokio::test]

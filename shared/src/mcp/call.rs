@@ -13,7 +13,18 @@ use super::Bearer;
 #[derive(Debug)]
 pub struct OpenSession {
     pub id: SessionId,
+    /// When the id was issued (it carries this itself).
+    pub issued_at_ms: i64,
+    /// The stored record; version 0 while nothing is stored (a session
+    /// without a login lives in its id alone, see [`SessionId`]).
     pub stored: Versioned,
+}
+
+impl OpenSession {
+    /// True once the session has an item in the store.
+    pub fn is_stored(&self) -> bool {
+        self.stored.version > 0
+    }
 }
 
 /// The context of one JSON-RPC request.
@@ -74,13 +85,25 @@ impl Call<'_> {
         }
         let mut record = open.stored.record.clone();
         change(&mut record);
+        if !open.is_stored() {
+            // The session's first write: create-if-absent, which a
+            // tombstone (DELETE raced us) refuses.
+            open.stored = store
+                .create(&open.id, &record, now)
+                .await
+                .map_err(|err| match err {
+                    StoreError::AlreadyExists => StoreError::Conflict,
+                    other => other,
+                })?;
+            return Ok(());
+        }
         match store.update(&open.id, &record, open.stored.version).await {
             Ok(stored) => {
                 open.stored = stored;
                 Ok(())
             }
             Err(StoreError::Conflict) => {
-                let Some(fresh) = store.get(&open.id, now).await? else {
+                let Some(fresh) = store.get(&open.id, now).await?.live() else {
                     return Err(StoreError::Conflict);
                 };
                 if !needed(&fresh.record) {

@@ -1,4 +1,5 @@
-//! `DELETE /mcp`: the client ends its session; its login goes with it.
+//! `DELETE /mcp`: the client ends its session; its login goes with it, and
+//! a tombstone keeps the id answering 404.
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -27,7 +28,11 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         Ok(None) => return resolve::not_found(None),
         Err(refused) => return refused,
     };
-    match app.store.delete(&open.id, app.clock.now_ms()).await {
+    // The tombstone lives as long as the id could still be valid without
+    // an item: one idle TTL from its issue.
+    let until = app.expiry.deadline(open.issued_at_ms);
+    let key = open.id.storage_key();
+    match app.store.end(&key, until, app.clock.now_ms()).await {
         Ok(_) => {
             tracing::info!(session = %open.id.log_tag(), "session ended by the client");
             reply::empty(StatusCode::NO_CONTENT)

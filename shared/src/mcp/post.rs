@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode};
 use serde_json::Value;
 
-use super::answer::{refuse, rpc, store_failure};
+use super::answer::{refuse, rpc};
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::stateless;
@@ -16,11 +16,9 @@ use super::{Auth, Bearer, Call, resolve};
 use crate::app::App;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{
-    self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError, SERVER_BUSY,
+    self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError,
 };
 use crate::protocol::{Era, ProtocolVersion};
-use crate::session::{SessionId, SessionRecord};
-use crate::store::StoreError;
 use crate::tools::LOGIN;
 use crate::web::{Response, reply};
 
@@ -67,8 +65,8 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     }
 }
 
-/// `initialize`: negotiate, create the session, hand out its id. The
-/// version header is not checked here: the body negotiates.
+/// `initialize`: negotiate, hand out a new session id. The version header
+/// is not checked here: the body negotiates.
 async fn start_session(
     app: &App,
     req: Request,
@@ -85,44 +83,11 @@ async fn start_session(
             );
         }
     };
-    let now = app.clock.now_ms();
-    let record = SessionRecord {
-        protocol_version: version,
-        owner: bearer.map(|b| b.identity.clone()),
-        login: None,
-        expires_at_ms: app.expiry.deadline(now),
-        touched_at_ms: now,
-        refresh_lease_until_ms: None,
-    };
-    let id = SessionId::generate();
-    match app.store.create(&id, &record, now).await {
-        Ok(_) => {}
-        // With a bearer the identity is in the token: serve without a
-        // session rather than refuse (hosted clients never send it back).
-        Err(StoreError::Full(_)) if bearer.is_some() => {
-            return rpc(
-                StatusCode::OK,
-                &Reply::typed(req.id, &result).to_json(),
-                answer,
-            );
-        }
-        Err(StoreError::Full(max)) => {
-            tracing::warn!(max, "session limit reached; initialize refused");
-            let mut response = refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some(req.id),
-                SERVER_BUSY,
-                format!(
-                    "Server is at its session limit ({max}); try again later, when idle sessions have expired"
-                ),
-            );
-            response
-                .headers_mut()
-                .insert(http::header::RETRY_AFTER, HeaderValue::from_static("60"));
-            return response;
-        }
-        Err(err) => return store_failure(Some(req.id), &err),
-    }
+    // Nothing is stored: the id carries its issue time and version under
+    // the deployment's MAC, bound to the bearer's identity if any. A
+    // connection costs storage only once it holds a login.
+    let owner = bearer.map(|b| b.identity.as_str());
+    let id = app.sessions.issue(app.clock.now_ms(), version, owner);
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
     let mut response = rpc(
         StatusCode::OK,
@@ -250,6 +215,11 @@ async fn run(call: &mut Call<'_>, req: Request) -> Reply {
 /// Pushes the idle expiry forward, at most every `touch_every`: a busy
 /// session costs no write per call.
 async fn touch(call: &mut Call<'_>) {
+    // A session with nothing stored has nothing to slide (its id's issue
+    // time bounds it); touching it must not create an item.
+    if !call.session.as_ref().is_some_and(|open| open.is_stored()) {
+        return;
+    }
     let now = call.now_ms();
     let expiry = call.app.expiry;
     let result = call

@@ -2,7 +2,9 @@
 //! bearer the session is the login, so a missing id is 400 and an unknown
 //! one 404; with a bearer the identity is in the token, so a request with
 //! no or an unknown id is served without a session. Either way a session
-//! owned by another identity is as good as absent.
+//! owned by another identity is as good as absent (its id does not verify
+//! for the caller). One storage read per request: the id's item, which
+//! holds the login, a tombstone, or nothing.
 
 use http::{HeaderMap, StatusCode};
 
@@ -11,7 +13,8 @@ use super::negotiate::SESSION_ID;
 use super::{Bearer, OpenSession};
 use crate::app::App;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
-use crate::session::SessionId;
+use crate::session::SessionRecord;
+use crate::store::{Lookup, Versioned};
 use crate::web::Response;
 
 pub async fn session(
@@ -31,26 +34,50 @@ pub async fn session(
             )),
         };
     };
-    let session_id = raw.to_str().ok().and_then(SessionId::parse);
-    let stored = match &session_id {
-        Some(session_id) => app
-            .store
-            .get(session_id, app.clock.now_ms())
-            .await
-            .map_err(|err| store_failure(id.clone(), &err))?,
-        None => None,
-    };
     let caller = bearer.map(|b| b.identity.as_str());
-    match (session_id, stored) {
-        (Some(session_id), Some(stored)) if stored.record.owner.as_deref() == caller => {
-            Ok(Some(OpenSession {
-                id: session_id,
-                stored,
-            }))
-        }
-        (_, None) if bearer.is_some() => Ok(None),
-        _ => Err(not_found(id)),
+    // The id authenticates itself: a forged one costs no storage read, and
+    // one issued to another identity is refused outright (never served).
+    let Some(issued) = raw.to_str().ok().and_then(|raw| app.sessions.verify(raw)) else {
+        return unknown(bearer, id).map_or(Ok(None), Err);
+    };
+    if !issued.belongs_to(caller) {
+        return Err(not_found(id));
     }
+    let now = app.clock.now_ms();
+    let lookup = app
+        .store
+        .get(&issued.id, now)
+        .await
+        .map_err(|err| store_failure(id.clone(), &err))?;
+    // Nothing stored: the session has no login and lives in its id alone,
+    // for one idle TTL from its issue (it has nothing to slide).
+    let lifetime_end = app.expiry.deadline(issued.issued_at_ms);
+    let stored = match lookup {
+        Lookup::Live(stored) if stored.record.owner.as_deref() == caller => *stored,
+        Lookup::Absent if now < lifetime_end => Versioned {
+            record: SessionRecord {
+                protocol_version: issued.version,
+                owner: caller.map(str::to_owned),
+                login: None,
+                expires_at_ms: lifetime_end,
+                touched_at_ms: issued.issued_at_ms,
+                refresh_lease_until_ms: None,
+            },
+            version: 0,
+        },
+        _ => return unknown(bearer, id).map_or(Ok(None), Err),
+    };
+    Ok(Some(OpenSession {
+        id: issued.id,
+        issued_at_ms: issued.issued_at_ms,
+        stored,
+    }))
+}
+
+/// An id that names no session for this caller: with a bearer the request
+/// is served without one (`None`), without a bearer it is 404.
+fn unknown(bearer: Option<&Bearer>, id: Option<Id>) -> Option<Response> {
+    bearer.is_none().then(|| not_found(id))
 }
 
 pub fn not_found(id: Option<Id>) -> Response {

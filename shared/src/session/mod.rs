@@ -1,12 +1,13 @@
 //! MCP sessions: the id, the record, and the sliding-expiry policy.
 
 mod id;
+pub mod per_user;
 mod record;
 pub mod renew;
 
 use std::time::Duration;
 
-pub use id::SessionId;
+pub use id::{Issued, SessionId, SessionKey};
 pub use record::{Login, SessionRecord};
 
 /// Idle expiry that slides forward on use, written back at most every

@@ -43,6 +43,7 @@ impl<'a> SessionHome<'a> {
             .get(self.id, now)
             .await
             .map_err(storage)?
+            .live()
             .ok_or_else(ended)
     }
 }

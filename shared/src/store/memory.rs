@@ -1,5 +1,6 @@
 //! The embedded store: a map in process memory with the same semantics as
-//! the DynamoDB one (hashed keys, expiry on read, conditional writes).
+//! the DynamoDB one (hashed keys, expiry on read, conditional writes,
+//! tombstones). Expired entries are dropped on every write.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -7,13 +8,31 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::records::{Record, RecordStore};
-use super::{SessionStore, StoreError, Versioned};
+use super::{Lookup, SessionStore, StoreError, Versioned};
 use crate::session::{SessionId, SessionRecord};
+
+/// A stored session, or the tombstone of an ended one.
+#[derive(Debug)]
+enum Entry {
+    Live(Box<Versioned>),
+    Ended { until_ms: i64 },
+}
+
+impl Entry {
+    fn is_expired_at(&self, now_ms: i64) -> bool {
+        match self {
+            Self::Live(stored) => stored.record.is_expired_at(now_ms),
+            Self::Ended { until_ms } => *until_ms <= now_ms,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct MemoryStore {
+    /// `MAX_SESSIONS`: at most this many stored (logged-in) sessions in
+    /// this process, so memory stays bounded.
     max_sessions: usize,
-    sessions: Mutex<HashMap<String, Versioned>>,
+    sessions: Mutex<HashMap<String, Entry>>,
     records: Mutex<HashMap<String, Record>>,
 }
 
@@ -25,24 +44,18 @@ impl MemoryStore {
             records: Mutex::new(HashMap::new()),
         }
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Versioned>> {
-        // A panic while holding the lock cannot leave a half-written entry
-        // (every write is one insert/remove), so a poisoned map is usable.
-        self.sessions
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-    }
 }
 
 #[async_trait]
 impl SessionStore for MemoryStore {
-    async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Option<Versioned>, StoreError> {
-        let map = self.lock();
-        Ok(map
-            .get(&id.storage_key())
-            .filter(|stored| !stored.record.is_expired_at(now_ms))
-            .cloned())
+    async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Lookup, StoreError> {
+        Ok(match lock(&self.sessions).get(&id.storage_key()) {
+            None => Lookup::Absent,
+            Some(Entry::Live(stored)) if !stored.record.is_expired_at(now_ms) => {
+                Lookup::Live(stored.clone())
+            }
+            Some(_) => Lookup::Ended,
+        })
     }
 
     async fn create(
@@ -51,20 +64,24 @@ impl SessionStore for MemoryStore {
         record: &SessionRecord,
         now_ms: i64,
     ) -> Result<Versioned, StoreError> {
-        let mut map = self.lock();
-        map.retain(|_, stored| !stored.record.is_expired_at(now_ms));
+        let mut map = lock(&self.sessions);
+        map.retain(|_, entry| !entry.is_expired_at(now_ms));
         let key = id.storage_key();
         if map.contains_key(&key) {
             return Err(StoreError::AlreadyExists);
         }
-        if map.len() >= self.max_sessions {
+        let live = map
+            .values()
+            .filter(|entry| matches!(entry, Entry::Live(_)))
+            .count();
+        if live >= self.max_sessions {
             return Err(StoreError::Full(self.max_sessions));
         }
         let stored = Versioned {
             record: record.clone(),
             version: 1,
         };
-        map.insert(key, stored.clone());
+        map.insert(key, Entry::Live(Box::new(stored.clone())));
         Ok(stored)
     }
 
@@ -74,23 +91,28 @@ impl SessionStore for MemoryStore {
         record: &SessionRecord,
         expected: u64,
     ) -> Result<Versioned, StoreError> {
-        let mut map = self.lock();
-        let Some(stored) = map.get_mut(&id.storage_key()) else {
-            return Err(StoreError::Conflict);
-        };
-        if stored.version != expected {
-            return Err(StoreError::Conflict);
+        let mut map = lock(&self.sessions);
+        match map.get_mut(&id.storage_key()) {
+            Some(Entry::Live(stored)) if stored.version == expected => {
+                **stored = Versioned {
+                    record: record.clone(),
+                    version: expected + 1,
+                };
+                Ok((**stored).clone())
+            }
+            _ => Err(StoreError::Conflict),
         }
-        *stored = Versioned {
-            record: record.clone(),
-            version: expected + 1,
-        };
-        Ok(stored.clone())
     }
 
-    async fn delete(&self, id: &SessionId, now_ms: i64) -> Result<bool, StoreError> {
-        let removed = self.lock().remove(&id.storage_key());
-        Ok(removed.is_some_and(|stored| !stored.record.is_expired_at(now_ms)))
+    async fn end(&self, storage_key: &str, until_ms: i64, now_ms: i64) -> Result<(), StoreError> {
+        let mut map = lock(&self.sessions);
+        map.retain(|_, entry| !entry.is_expired_at(now_ms));
+        if until_ms > now_ms {
+            map.insert(storage_key.to_owned(), Entry::Ended { until_ms });
+        } else {
+            map.remove(storage_key);
+        }
+        Ok(())
     }
 }
 

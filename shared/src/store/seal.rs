@@ -25,13 +25,19 @@ pub fn open(id: &SessionId, aad: &[u8], blob: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::ProtocolVersion;
+    use crate::session::SessionKey;
+
+    fn new_id() -> SessionId {
+        SessionKey::generate().issue(0, ProtocolVersion::V2025_11_25, None)
+    }
 
     #[test]
     fn only_the_session_that_sealed_it_opens_it() {
-        let id = SessionId::generate();
+        let id = new_id();
         let blob = seal(&id, b"key", b"secret");
         assert_eq!(open(&id, b"key", &blob).unwrap(), b"secret");
-        assert!(open(&SessionId::generate(), b"key", &blob).is_none());
+        assert!(open(&new_id(), b"key", &blob).is_none());
         assert!(open(&id, b"other", &blob).is_none());
     }
 }

@@ -14,6 +14,7 @@ use crate::limits::{Refused, password};
 use crate::mcp::Call;
 use crate::protocol::Era;
 use crate::session::Login as SessionLogin;
+use crate::session::per_user;
 
 pub struct Login;
 
@@ -136,6 +137,18 @@ impl Tool for Login {
             Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
         };
         password::succeeded(call.app.records.as_ref(), &email, call.client, now).await;
+        // MAX_SESSIONS per user: count this session in, ending the user's
+        // oldest beyond the bound (first, so the room is there).
+        if let Some(open) = &call.session {
+            match per_user::admit(call.app, &me.user_id, &open.id).await {
+                Ok(0) => {}
+                Ok(ended) => {
+                    tracing::info!(ended, "the user's oldest sessions ended (MAX_SESSIONS)")
+                }
+                // The login stands; only this one session goes uncounted.
+                Err(err) => tracing::warn!(error = %err, "could not index the user's session"),
+            }
+        }
         let login = SessionLogin {
             tokens: grant.tokens,
             me: me.clone(),

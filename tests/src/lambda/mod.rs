@@ -44,6 +44,7 @@ impl Upstreams {
             ("SUPABASE_URL", self.sim.base_url()),
             ("SUPABASE_ANON_KEY", accounts::DEMO_ANON_KEY.to_owned()),
             ("DYNAMODB_TABLE", self.table.clone()),
+            ("SESSION_KEY", crate::TEST_SESSION_KEY.to_owned()),
         ]
     }
 }

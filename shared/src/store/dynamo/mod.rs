@@ -5,7 +5,10 @@
 //! the id. Creates are create-if-absent; updates are conditional on `v`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -17,6 +20,18 @@ mod sessions;
 mod table;
 
 type Item = HashMap<String, AttributeValue>;
+
+/// Every item operation is one small request on one key; DynamoDB answers in
+/// milliseconds, so seconds mean it is unreachable or struggling.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// One attempt (one HTTP request) at most this long.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+/// The whole operation, retries and backoff included: the longest a request
+/// waits on the store before it answers 503 + `Retry-After` (or a JSON-RPC
+/// error). Well inside every function's timeout (10 s for oauth and health).
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
+/// Attempts per operation (the first plus two retries), budget permitting.
+pub const MAX_ATTEMPTS: u32 = 3;
 
 /// Attribute names, in one place.
 mod attr {
@@ -32,37 +47,55 @@ mod attr {
     pub const LEASE_MS: &str = "lease_ms";
 }
 
+/// Values of `kind`.
+mod kind {
+    pub const SESSION: &str = "session";
+    pub const ENDED: &str = "ended";
+    pub const RECORD: &str = "record";
+}
+
 #[derive(Clone, Debug)]
 pub struct DynamoStore {
     client: Client,
     table: String,
-    /// `MAX_SESSIONS`, when the store should enforce it.
-    max_sessions: Option<usize>,
 }
 
 impl DynamoStore {
     /// Uses the SDK's standard configuration chain (region, credentials,
     /// `AWS_ENDPOINT_URL_DYNAMODB`). Build once per process.
     pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&config), table)
+        Self::connect(
+            aws_config::defaults(aws_config::BehaviorVersion::latest()),
+            table,
+        )
+        .await
+    }
+
+    /// The client from `loader` with this server's time limits: a DynamoDB
+    /// fault becomes an error within [`OPERATION_TIMEOUT`], never a hang.
+    pub async fn connect(loader: aws_config::ConfigLoader, table: impl Into<String>) -> Self {
+        let shared = loader
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            )
+            // Standard mode: exponential backoff with jitter, and the SDK's
+            // retry budget (a token bucket per client), so a DynamoDB outage
+            // does not multiply into retry storms.
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .load()
+            .await;
+        Self::new(Client::new(&shared), table)
     }
 
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
             client,
             table: table.into(),
-            max_sessions: None,
         }
-    }
-
-    /// Refuses new sessions (`Full`) while `max` live ones exist. The count
-    /// is a strongly consistent `Scan` at create time (initialize, not the
-    /// hot path); concurrent creates on several instances may overshoot
-    /// by the number racing.
-    pub fn with_max_sessions(mut self, max: usize) -> Self {
-        self.max_sessions = Some(max);
-        self
     }
 
     pub fn client(&self) -> &Client {

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{DynamoStore, Item, attr, damaged, int, is_condition_failure, number, unavailable};
+use super::{
+    DynamoStore, Item, attr, damaged, int, is_condition_failure, kind, number, unavailable,
+};
 use crate::store::StoreError;
 use crate::store::records::{Record, RecordStore};
 /// OAuth records share the sessions' table: `pk` is the caller's key, `d`
@@ -18,7 +20,7 @@ impl DynamoStore {
     fn record_item(key: &str, data: &[u8], expires_at_ms: i64, version: u64) -> Item {
         let mut item = Item::new();
         item.insert(attr::PK.into(), AttributeValue::S(key.to_owned()));
-        item.insert(attr::KIND.into(), AttributeValue::S("record".into()));
+        item.insert(attr::KIND.into(), AttributeValue::S(kind::RECORD.into()));
         item.insert(record_attr::DATA.into(), AttributeValue::B(Blob::new(data)));
         item.insert(attr::VERSION.into(), number(version as i64));
         item.insert(

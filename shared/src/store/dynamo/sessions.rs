@@ -1,47 +1,25 @@
 //! Sessions as items: `session#<sha256 of the id>`, the login sealed with a
 //! key derived from the id, expiry in `exp_ms` (checked on read) and `ttl`.
+//! An ended session is a tombstone under the same key (`kind` = `ended`)
+//! until the id would have expired anyway. Every call is one request on one
+//! key: nothing here reads a number of items that grows with the table.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{DynamoStore, Item, attr, damaged, int, number, string, unavailable};
+use super::{DynamoStore, Item, attr, damaged, int, kind, number, string, unavailable};
 use crate::protocol::ProtocolVersion;
 use crate::session::{Login, SessionId, SessionRecord};
-use crate::store::{SessionStore, StoreError, Versioned, seal};
+use crate::store::{Lookup, SessionStore, StoreError, Versioned, seal};
 
 impl DynamoStore {
-    /// How many unexpired sessions the table holds (expired ones linger
-    /// until TTL sweeps them, so the expiry is filtered here).
-    async fn live_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
-        let mut count = 0usize;
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .consistent_read(true)
-                .filter_expression("#kind = :session AND #exp > :now")
-                .expression_attribute_names("#kind", attr::KIND)
-                .expression_attribute_names("#exp", attr::EXPIRES_MS)
-                .expression_attribute_values(":session", AttributeValue::S("session".into()))
-                .expression_attribute_values(":now", number(now_ms))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|err| unavailable(&err))?;
-            count += page.count().max(0) as usize;
-            match page.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => return Ok(count),
-            }
-        }
+    fn key(id: &SessionId) -> String {
+        Self::key_of(&id.storage_key())
     }
 
-    fn key(id: &SessionId) -> String {
-        format!("session#{}", id.storage_key())
+    fn key_of(storage_key: &str) -> String {
+        format!("session#{storage_key}")
     }
 
     fn to_item(id: &SessionId, record: &SessionRecord, version: u64) -> Item {
@@ -54,7 +32,7 @@ impl DynamoStore {
             item.insert(attr::LOGIN.into(), AttributeValue::B(Blob::new(sealed)));
         }
         item.insert(attr::PK.into(), AttributeValue::S(key));
-        item.insert(attr::KIND.into(), AttributeValue::S("session".into()));
+        item.insert(attr::KIND.into(), AttributeValue::S(kind::SESSION.into()));
         item.insert(attr::VERSION.into(), number(version as i64));
         // TTL in epoch seconds, rounded up so DynamoDB never deletes early.
         item.insert(
@@ -105,12 +83,19 @@ impl DynamoStore {
 
 #[async_trait]
 impl SessionStore for DynamoStore {
-    async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Option<Versioned>, StoreError> {
+    async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Lookup, StoreError> {
         let Some(item) = self.read(Self::key(id)).await? else {
-            return Ok(None);
+            return Ok(Lookup::Absent);
         };
+        if string(&item, attr::KIND) == Some(kind::ENDED) {
+            return Ok(Lookup::Ended);
+        }
         let stored = Self::from_item(id, &item)?;
-        Ok((!stored.record.is_expired_at(now_ms)).then_some(stored))
+        Ok(if stored.record.is_expired_at(now_ms) {
+            Lookup::Ended
+        } else {
+            Lookup::Live(Box::new(stored))
+        })
     }
 
     async fn create(
@@ -119,11 +104,6 @@ impl SessionStore for DynamoStore {
         record: &SessionRecord,
         now_ms: i64,
     ) -> Result<Versioned, StoreError> {
-        if let Some(max) = self.max_sessions
-            && self.live_sessions(now_ms).await? >= max
-        {
-            return Err(StoreError::Full(max));
-        }
         self.put_if_absent(Self::to_item(id, record, 1), now_ms)
             .await?;
         Ok(Versioned {
@@ -147,19 +127,32 @@ impl SessionStore for DynamoStore {
         })
     }
 
-    async fn delete(&self, id: &SessionId, now_ms: i64) -> Result<bool, StoreError> {
-        let deleted = self
-            .client
-            .delete_item()
+    async fn end(&self, storage_key: &str, until_ms: i64, now_ms: i64) -> Result<(), StoreError> {
+        let key = AttributeValue::S(Self::key_of(storage_key));
+        if until_ms <= now_ms {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .key(attr::PK, key)
+                .send()
+                .await
+                .map_err(|err| unavailable(&err))?;
+            return Ok(());
+        }
+        // One unconditional PutItem: the tombstone replaces the session (and
+        // its sealed login) whatever state it was in.
+        let mut item = Item::new();
+        item.insert(attr::PK.into(), key);
+        item.insert(attr::KIND.into(), AttributeValue::S(kind::ENDED.into()));
+        item.insert(attr::TTL.into(), number((until_ms + 999).div_euclid(1000)));
+        item.insert(attr::EXPIRES_MS.into(), number(until_ms));
+        self.client
+            .put_item()
             .table_name(&self.table)
-            .key(attr::PK, AttributeValue::S(Self::key(id)))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .set_item(Some(item))
             .send()
             .await
             .map_err(|err| unavailable(&err))?;
-        Ok(deleted
-            .attributes()
-            .and_then(|item| int(item, attr::EXPIRES_MS).ok())
-            .is_some_and(|expires| expires > now_ms))
+        Ok(())
     }
 }
