@@ -33,7 +33,8 @@ pub fn instance_env(upstream: &str, dynamodb: &str, table: &str) -> Vec<(&'stati
         ("AWS_ACCESS_KEY_ID", "test".to_owned()),
         ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
         ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-        ("MAX_SESSIONS", "100000".to_owned()),
+        ("SESSION_KEY", crate::TEST_SESSION_KEY.to_owned()),
+        ("MAX_SESSIONS", "2000".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
     ]
 }
