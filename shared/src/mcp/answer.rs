@@ -1,6 +1,8 @@
 //! HTTP answers of the MCP endpoint: JSON-RPC bodies with the right status.
 
+use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::negotiate::Answer;
@@ -8,13 +10,24 @@ use crate::protocol::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY};
 use crate::store::StoreError;
 use crate::web::{Body, Response, reply};
 
-/// A JSON-RPC payload (one reply or a batch array) as JSON or as one SSE event.
-pub fn rpc(status: StatusCode, payload: &Value, answer: Answer) -> Response {
+/// A JSON-RPC payload (one [`Reply`] or a batch of them) as JSON or as one
+/// SSE event. Results inside are already serialised and copied as they are.
+pub fn rpc(status: StatusCode, payload: &impl Serialize, answer: Answer) -> Response {
+    let json = match serde_json::to_string(payload) {
+        Ok(json) => json,
+        Err(err) => {
+            // Ids and error objects always serialise, and results were
+            // serialised before; this is a bug, answered as one.
+            tracing::error!(error = %err, "a JSON-RPC answer did not serialise");
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
+                .to_owned()
+        }
+    };
     match answer {
-        Answer::Json => reply::json(status, payload),
+        Answer::Json => reply::json_bytes(status, Bytes::from(json)),
         Answer::Sse => {
             let mut response =
-                http::Response::new(Body::full(format!("event: message\ndata: {payload}\n\n")));
+                http::Response::new(Body::full(format!("event: message\ndata: {json}\n\n")));
             *response.status_mut() = status;
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -34,7 +47,7 @@ pub fn refuse(
     message: impl Into<String>,
 ) -> Response {
     let reply = Reply::error(id.unwrap_or(Value::Null), RpcError::new(code, message));
-    reply::json(status, &reply.to_json())
+    rpc(status, &reply, Answer::Json)
 }
 
 /// The answer when the session store fails: retryable, nothing lost.

@@ -46,7 +46,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     }
     let payload = match jsonrpc::parse(request.body()) {
         Ok(payload) => payload,
-        Err(reply) => return rpc(StatusCode::BAD_REQUEST, &reply.to_json(), answer),
+        Err(reply) => return rpc(StatusCode::BAD_REQUEST, &reply, answer),
     };
     if stateless::is_stateless(headers, &payload) {
         return stateless::handle(app, headers, payload, (auth, client), answer).await;
@@ -59,7 +59,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             if !methods::is_known(Era::Sessionful, &req.method) =>
         {
             let reply = Reply::error(req.id, RpcError::method_not_found(&req.method));
-            rpc(StatusCode::OK, &reply.to_json(), answer)
+            rpc(StatusCode::OK, &reply, answer)
         }
         payload => serve(app, headers, payload, (auth, client), answer).await,
     }
@@ -76,11 +76,7 @@ async fn start_session(
     let (version, result) = match initialize::negotiate(req.params, app.config.oauth_enabled()) {
         Ok(negotiated) => negotiated,
         Err(error) => {
-            return rpc(
-                StatusCode::OK,
-                &Reply::error(req.id, error).to_json(),
-                answer,
-            );
+            return rpc(StatusCode::OK, &Reply::error(req.id, error), answer);
         }
     };
     // Nothing is stored: the id carries its issue time and version under
@@ -89,11 +85,7 @@ async fn start_session(
     let owner = bearer.map(|b| b.identity.as_str());
     let id = app.sessions.issue(app.clock.now_ms(), version, owner);
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
-    let mut response = rpc(
-        StatusCode::OK,
-        &Reply::typed(req.id, &result).to_json(),
-        answer,
-    );
+    let mut response = rpc(StatusCode::OK, &Reply::typed(req.id, &result), answer);
     if let Ok(value) = HeaderValue::from_str(id.expose()) {
         response.headers_mut().insert(SESSION_ID, value);
     }
@@ -147,7 +139,7 @@ async fn serve(
     let response = match payload {
         Payload::Single(Message::Request(req)) => {
             let reply = run(&mut call, req).await;
-            rpc(StatusCode::OK, &reply.to_json(), answer)
+            rpc(StatusCode::OK, &reply, answer)
         }
         Payload::Single(_) => reply::empty(StatusCode::ACCEPTED),
         Payload::Batch(_) if !version.allows_batches() => refuse(
@@ -168,15 +160,15 @@ async fn serve(
             let mut replies = Vec::new();
             for item in items {
                 match item {
-                    Ok(Message::Request(req)) => replies.push(run(&mut call, req).await.to_json()),
+                    Ok(Message::Request(req)) => replies.push(run(&mut call, req).await),
                     Ok(_) => {}
-                    Err(reply) => replies.push(reply.to_json()),
+                    Err(reply) => replies.push(reply),
                 }
             }
             if replies.is_empty() {
                 reply::empty(StatusCode::ACCEPTED)
             } else {
-                rpc(StatusCode::OK, &Value::Array(replies), answer)
+                rpc(StatusCode::OK, &replies, answer)
             }
         }
     };

@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{Message, Payload, Reply, Request, RpcError};
 use crate::protocol::meta::RequestMeta;
-use crate::protocol::{Era, ProtocolVersion, result};
+use crate::protocol::{Era, ProtocolVersion};
 use crate::web::{Response, reply};
 
 /// True when this POST is a 2026-07-28 one.
@@ -59,13 +59,13 @@ pub async fn handle(
                 RpcError::invalid_request("JSON-RPC batches are not part of protocol 2026-07-28");
             return rpc(
                 StatusCode::BAD_REQUEST,
-                &Reply::error(Value::Null, error).to_json(),
+                &Reply::error(Value::Null, error),
                 answer,
             );
         }
     };
     if let Err((status, error)) = admit(headers, &req) {
-        return rpc(status, &Reply::error(req.id, error).to_json(), answer);
+        return rpc(status, &Reply::error(req.id, error), answer);
     }
     let mut call = Call {
         app,
@@ -75,11 +75,11 @@ pub async fn handle(
         session: None,
         client,
     };
-    let reply = match methods::dispatch(&mut call, &req).await {
-        Ok(value) => Reply::ok(req.id, result::complete(value, &methods::SERVER_INFO)),
-        Err(error) => Reply::error(req.id, error),
+    let reply = Reply {
+        outcome: methods::dispatch(&mut call, &req).await,
+        id: req.id,
     };
-    rpc(StatusCode::OK, &reply.to_json(), answer)
+    rpc(StatusCode::OK, &reply, answer)
 }
 
 /// The era's admission rules, in order; `Err` is the status and error.

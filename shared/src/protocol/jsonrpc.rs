@@ -2,6 +2,8 @@
 //! the shapes of what we answer.
 
 use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 pub const PARSE_ERROR: i32 = -32700;
@@ -103,32 +105,37 @@ pub enum Message {
 
 /// One POSTed body: a single message or (2025-03-26 only) a batch. Each
 /// batch element parses on its own, so one bad element does not sink the rest.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Payload {
     Single(Message),
     Batch(Vec<Result<Message, Reply>>),
 }
 
-/// One answer to one message.
-#[derive(Clone, Debug, PartialEq)]
+/// A result, serialised once: a result that never changes (the tool list)
+/// is kept serialised and copied into each answer as it is.
+pub type RawResult = Box<RawValue>;
+
+/// Serialises a result; one that does not serialise (a bug) is -32603.
+pub fn raw(result: &impl Serialize) -> Result<RawResult, RpcError> {
+    serde_json::value::to_raw_value(result).map_err(|err| {
+        tracing::error!(error = %err, "a result did not serialise");
+        RpcError::new(INTERNAL_ERROR, "Internal error")
+    })
+}
+
+/// One answer to one message; serialises as the JSON-RPC response.
+#[derive(Clone, Debug)]
 pub struct Reply {
     pub id: Id,
-    pub outcome: Result<Value, RpcError>,
+    pub outcome: Result<RawResult, RpcError>,
 }
 
 impl Reply {
-    pub fn ok(id: Id, result: Value) -> Self {
-        Self {
-            id,
-            outcome: Ok(result),
-        }
-    }
-
     /// A typed result; one that does not serialise (a bug) is -32603.
     pub fn typed(id: Id, result: &impl Serialize) -> Self {
-        match serde_json::to_value(result) {
-            Ok(value) => Self::ok(id, value),
-            Err(_) => Self::error(id, RpcError::new(INTERNAL_ERROR, "Internal error")),
+        Self {
+            id,
+            outcome: raw(result),
         }
     }
 
@@ -138,12 +145,18 @@ impl Reply {
             outcome: Err(error),
         }
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Serialize for Reply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut response = serializer.serialize_struct("Response", 3)?;
+        response.serialize_field("jsonrpc", "2.0")?;
+        response.serialize_field("id", &self.id)?;
         match &self.outcome {
-            Ok(result) => json!({ "jsonrpc": "2.0", "id": self.id, "result": result }),
-            Err(error) => json!({ "jsonrpc": "2.0", "id": self.id, "error": error }),
+            Ok(result) => response.serialize_field("result", result)?,
+            Err(error) => response.serialize_field("error", error)?,
         }
+        response.end()
     }
 }
 
@@ -253,6 +266,20 @@ mod tests {
         assert!(matches!(note, Message::Notification { .. }));
         let response = single(r#"{"jsonrpc":"2.0","id":"x","result":{}}"#).unwrap();
         assert_eq!(response, Message::Response);
+    }
+
+    #[test]
+    fn replies_serialise_as_responses_with_the_result_as_it_was() {
+        let ok = Reply::typed(json!(1), &json!({ "b": 1, "a": [] }));
+        assert_eq!(
+            serde_json::to_string(&ok).unwrap(),
+            r#"{"jsonrpc":"2.0","id":1,"result":{"a":[],"b":1}}"#
+        );
+        let failed = Reply::error(json!("x"), RpcError::method_not_found("nope"));
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            json!({ "jsonrpc": "2.0", "id": "x", "error": { "code": METHOD_NOT_FOUND, "message": "Method not found: nope" } })
+        );
     }
 
     #[test]

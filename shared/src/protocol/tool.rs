@@ -1,7 +1,79 @@
-//! What `tools/call` returns.
+//! Tools on the wire: the `tools/list` entry and result, and what
+//! `tools/call` returns.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// A JSON Schema document: always an object (MCP requires `inputSchema` and
+/// `outputSchema` to be object schemas), otherwise open-ended.
+pub type Schema = Map<String, Value>;
+
+/// One `tools/list` entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tool {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub input_schema: Schema,
+    /// Declared by tools that answer `structuredContent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Schema>,
+    pub annotations: ToolAnnotations,
+    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ToolMeta>,
+}
+
+/// Hints about a tool's behaviour for the client (never trusted for
+/// security). An absent hint means the spec's default, so each is optional.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolAnnotations {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destructive_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotent_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_world_hint: Option<bool>,
+}
+
+/// A tool's `_meta` under the MCP Apps extension: the view that renders its
+/// results. The flat `ui/resourceUri` key is the extension's deprecated
+/// spelling, still read by hosts built before the nested one (the official
+/// SDK sets both too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ToolMeta {
+    pub ui: ToolUi,
+    #[serde(rename = "ui/resourceUri")]
+    pub flat_resource_uri: &'static str,
+}
+
+impl ToolMeta {
+    /// Results rendered by the view at `uri`.
+    pub const fn rendered_by(uri: &'static str) -> Self {
+        Self {
+            ui: ToolUi { resource_uri: uri },
+            flat_resource_uri: uri,
+        }
+    }
+}
+
+/// `_meta.ui` of a tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolUi {
+    pub resource_uri: &'static str,
+}
+
+/// The result of `tools/list` (one page: no `nextCursor`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ListToolsResult {
+    pub tools: Vec<Tool>,
+}
 
 /// The result of `tools/call`: text for every client, plus
 /// `structuredContent` for tools that declare an `outputSchema`.
@@ -36,6 +108,38 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
             json!({ "content": [{ "type": "text", "text": "{}" }], "isError": false, "structuredContent": {} })
+        );
+    }
+
+    #[test]
+    fn a_tool_leaves_out_what_it_does_not_declare() {
+        let tool = Tool {
+            name: "t",
+            title: "T",
+            description: "d",
+            input_schema: Schema::from_iter([("type".to_owned(), json!("object"))]),
+            output_schema: None,
+            annotations: ToolAnnotations {
+                read_only_hint: Some(true),
+                ..ToolAnnotations::default()
+            },
+            meta: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&tool).unwrap(),
+            json!({
+                "name": "t", "title": "T", "description": "d",
+                "inputSchema": { "type": "object" },
+                "annotations": { "readOnlyHint": true }
+            })
+        );
+    }
+
+    #[test]
+    fn ui_meta_carries_both_spellings() {
+        assert_eq!(
+            serde_json::to_value(ToolMeta::rendered_by("ui://x/y")).unwrap(),
+            json!({ "ui": { "resourceUri": "ui://x/y" }, "ui/resourceUri": "ui://x/y" })
         );
     }
 }

@@ -60,16 +60,6 @@ pub fn find(uri: &str) -> Option<&'static Resource> {
     ALL.iter().copied().find(|resource| resource.uri == uri)
 }
 
-/// The `_meta` of a tool whose results the dashboard view renders. The flat
-/// `ui/resourceUri` key is the extension's deprecated spelling, still read
-/// by hosts built before the nested one; the official SDK sets both too.
-pub fn dashboard_tool_meta() -> Value {
-    json!({
-        "ui": { "resourceUri": DASHBOARD.uri },
-        "ui/resourceUri": DASHBOARD.uri,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

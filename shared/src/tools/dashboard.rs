@@ -3,14 +3,15 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::access;
 use super::output::arguments;
 use super::schema::period_input;
 use super::{ToolFailure, ToolOutput};
+use super::{access, annotations};
 use crate::domain::{Period, Secret};
 use crate::mcp::Call;
+use crate::protocol::tool::{self, Schema, ToolMeta};
 use crate::resources;
 use crate::upstream::{ApiClient, UpstreamError, parse_answer};
 
@@ -67,20 +68,19 @@ fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
 
 /// A read-only data tool's `tools/list` entry; its `_meta` names the
 /// dashboard view that MCP Apps hosts render its results with.
-pub fn definition(name: &str, title: &str, description: &str, output_schema: Value) -> Value {
-    json!({
-        "name": name,
-        "title": title,
-        "description": description,
-        "inputSchema": period_input(),
-        "outputSchema": output_schema,
-        "annotations": {
-            "title": title,
-            "readOnlyHint": true,
-            "destructiveHint": false,
-            "idempotentHint": true,
-            "openWorldHint": true
-        },
-        "_meta": resources::dashboard_tool_meta()
-    })
+pub fn definition(
+    name: &'static str,
+    title: &'static str,
+    description: &'static str,
+    output_schema: Schema,
+) -> tool::Tool {
+    tool::Tool {
+        name,
+        title,
+        description,
+        input_schema: period_input(),
+        output_schema: Some(output_schema),
+        annotations: annotations::upstream_read(title),
+        meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.uri)),
+    }
 }

@@ -62,7 +62,7 @@ impl Tool for GetEarnings {
         "malgomo_get_earnings"
     }
 
-    fn definition(&self) -> Value {
+    fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),
             "MalGomo earnings",

@@ -16,7 +16,7 @@ impl Tool for GetFans {
         "malgomo_get_fans"
     }
 
-    fn definition(&self) -> Value {
+    fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),
             "MalGomo fan growth",

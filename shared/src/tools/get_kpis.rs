@@ -16,7 +16,7 @@ impl Tool for GetKpis {
         "malgomo_get_kpis"
     }
 
-    fn definition(&self) -> Value {
+    fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),
             "MalGomo revenue KPIs",

@@ -8,17 +8,19 @@ use serde_json::{Value, json};
 
 use super::access::explain;
 use super::output::arguments;
-use super::{Tool, ToolFailure, ToolOutput};
+use super::{Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
 use crate::limits::{Refused, password};
 use crate::mcp::Call;
 use crate::protocol::Era;
+use crate::protocol::tool;
 use crate::session::Login as SessionLogin;
 use crate::session::per_user;
 
 pub struct Login;
 
 pub const NAME: &str = "malgomo_login";
+const TITLE: &str = "Log in to MalGomo";
 
 /// How to authenticate where the login tool cannot work: a 2026-07-28
 /// request has no session to keep a login in.
@@ -36,12 +38,12 @@ impl Tool for Login {
         NAME
     }
 
-    fn definition(&self) -> Value {
-        json!({
-            "name": self.name(),
-            "title": "Log in to MalGomo",
-            "description": "Log in with your MalGomo CRM email and password. Needed once per connection before the dashboard tools work (unless the connection already carries a bearer token). The password is used once to obtain a session token and is never stored. Dashboard data is owner/admin only: a member can log in but the data tools will answer forbidden. Works on MCP 2025 connections, which keep a session; a 2026-07-28 connection has none and must sign in with OAuth or a bearer token instead.",
-            "inputSchema": {
+    fn definition(&self) -> tool::Tool {
+        tool::Tool {
+            name: NAME,
+            title: TITLE,
+            description: "Log in with your MalGomo CRM email and password. Needed once per connection before the dashboard tools work (unless the connection already carries a bearer token). The password is used once to obtain a session token and is never stored. Dashboard data is owner/admin only: a member can log in but the data tools will answer forbidden. Works on MCP 2025 connections, which keep a session; a 2026-07-28 connection has none and must sign in with OAuth or a bearer token instead.",
+            input_schema: schema::object(json!({
                 "type": "object",
                 "properties": {
                     "email": { "type": "string", "description": "Your MalGomo CRM email." },
@@ -49,31 +51,22 @@ impl Tool for Login {
                 },
                 "required": ["email", "password"],
                 "additionalProperties": false
-            },
-            "annotations": {
-                "title": "Log in to MalGomo",
-                "readOnlyHint": false,
-                "destructiveHint": false,
-                "idempotentHint": true,
-                "openWorldHint": true
-            }
-        })
+            })),
+            output_schema: None,
+            annotations: annotations::sign_in_change(TITLE),
+            meta: None,
+        }
     }
 
     /// In mode A nobody should type a password into a chat: the tool takes
     /// no arguments and says where sign-in happens.
-    fn definition_in_mode_a(&self) -> Value {
-        json!({
-            "name": self.name(),
-            "title": "Log in to MalGomo",
-            "description": "Not needed on this server: sign-in happens in your browser when the connector is added, and the connection is already signed in. Calling it reports who is signed in. Never ask the user for their password.",
-            "inputSchema": { "type": "object", "properties": {} },
-            "annotations": {
-                "title": "Log in to MalGomo",
-                "readOnlyHint": true,
-                "openWorldHint": false
-            }
-        })
+    fn definition_in_mode_a(&self) -> tool::Tool {
+        tool::Tool {
+            description: "Not needed on this server: sign-in happens in your browser when the connector is added, and the connection is already signed in. Calling it reports who is signed in. Never ask the user for their password.",
+            input_schema: schema::object(json!({ "type": "object", "properties": {} })),
+            annotations: annotations::local_read(TITLE),
+            ..self.definition()
+        }
     }
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {

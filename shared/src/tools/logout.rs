@@ -1,14 +1,17 @@
 //! `malgomo_logout`: forget this session's login and end it upstream.
 
 use async_trait::async_trait;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Tool, ToolFailure, ToolOutput};
+use super::{Tool, ToolFailure, ToolOutput, annotations};
 use crate::mcp::Call;
+use crate::protocol::tool;
 
 pub struct Logout;
+
+const TITLE: &str = "Log out of MalGomo";
 
 #[async_trait]
 impl Tool for Logout {
@@ -16,20 +19,16 @@ impl Tool for Logout {
         "malgomo_logout"
     }
 
-    fn definition(&self) -> Value {
-        json!({
-            "name": self.name(),
-            "title": "Log out of MalGomo",
-            "description": "Clear this connection's MalGomo login: the session token is forgotten and the upstream session ended. No arguments. Call malgomo_login to log in again.",
-            "inputSchema": no_input(),
-            "annotations": {
-                "title": "Log out of MalGomo",
-                "readOnlyHint": false,
-                "destructiveHint": false,
-                "idempotentHint": true,
-                "openWorldHint": true
-            }
-        })
+    fn definition(&self) -> tool::Tool {
+        tool::Tool {
+            name: self.name(),
+            title: TITLE,
+            description: "Clear this connection's MalGomo login: the session token is forgotten and the upstream session ended. No arguments. Call malgomo_login to log in again.",
+            input_schema: no_input(),
+            output_schema: None,
+            annotations: annotations::sign_in_change(TITLE),
+            meta: None,
+        }
     }
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {

@@ -2,6 +2,7 @@
 //! this module is only the registry.
 
 mod access;
+mod annotations;
 mod dashboard;
 mod get_earnings;
 mod get_fans;
@@ -20,16 +21,17 @@ pub use login::STATELESS_LOGIN;
 pub use output::{ToolFailure, ToolOutput};
 
 use crate::mcp::Call;
+use crate::protocol::tool;
 
 #[async_trait]
 pub trait Tool: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// The `tools/list` entry: name, title, description, schemas, annotations.
-    fn definition(&self) -> Value;
+    fn definition(&self) -> tool::Tool;
 
     /// The entry when the server signs users in at connect (mode A).
-    fn definition_in_mode_a(&self) -> Value {
+    fn definition_in_mode_a(&self) -> tool::Tool {
         self.definition()
     }
 
@@ -58,6 +60,19 @@ pub fn project_answer(name: &str, body: &[u8]) -> Option<Result<ToolOutput, Tool
         "malgomo_get_earnings" => get_earnings::project(body),
         _ => return None,
     })
+}
+
+/// Every tool's `tools/list` entry, in order, for mode A (`oauth`) or B.
+pub fn definitions(oauth: bool) -> Vec<tool::Tool> {
+    ALL.iter()
+        .map(|tool| {
+            if oauth {
+                tool.definition_in_mode_a()
+            } else {
+                tool.definition()
+            }
+        })
+        .collect()
 }
 
 pub fn find(name: &str) -> Option<&'static dyn Tool> {

@@ -1,20 +1,32 @@
 //! JSON Schemas for tool definitions: flat (no `$ref`), without keywords
 //! that strict validators in clients reject (`$schema`, unknown `format`s).
+//! A schema is data (JSON Schema has no closed shape), so it stays JSON; the
+//! definition around it is typed ([`crate::protocol::tool::Tool`]).
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
 use crate::domain::Period;
+use crate::protocol::tool::Schema;
 
 /// The output schema of `T`, every subschema inlined.
-pub fn output_schema<T: JsonSchema>() -> Value {
+pub fn output_schema<T: JsonSchema>() -> Schema {
     let generator = SchemaSettings::draft07()
         .with(|settings| settings.inline_subschemas = true)
         .into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();
     strip(&mut schema);
-    schema
+    object(schema)
+}
+
+/// A schema literal as the object it is (a boolean schema, which no tool
+/// here has, would be the empty object: accept anything).
+pub fn object(schema: Value) -> Schema {
+    match schema {
+        Value::Object(map) => map,
+        _ => Schema::new(),
+    }
 }
 
 fn strip(value: &mut Value) {
@@ -31,8 +43,8 @@ fn strip(value: &mut Value) {
 }
 
 /// The input schema of the data tools: one optional `period`.
-pub fn period_input() -> Value {
-    json!({
+pub fn period_input() -> Schema {
+    object(json!({
         "type": "object",
         "properties": {
             "period": {
@@ -43,12 +55,12 @@ pub fn period_input() -> Value {
             }
         },
         "additionalProperties": false
-    })
+    }))
 }
 
 /// The input schema of a tool without arguments.
-pub fn no_input() -> Value {
-    json!({ "type": "object", "properties": {}, "additionalProperties": false })
+pub fn no_input() -> Schema {
+    object(json!({ "type": "object", "properties": {}, "additionalProperties": false }))
 }
 
 #[cfg(test)]
@@ -68,7 +80,7 @@ mod tests {
 
     #[test]
     fn output_schemas_are_flat_objects() {
-        let schema = output_schema::<Kpis>();
+        let schema = Value::Object(output_schema::<Kpis>());
         assert_eq!(schema["type"], "object");
         for key in ["$ref", "$defs", "definitions", "$schema", "format"] {
             assert!(!contains_key(&schema, key), "{key} in {schema}");

@@ -3,17 +3,20 @@
 
 use async_trait::async_trait;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Tool, ToolFailure, ToolOutput};
+use super::{Tool, ToolFailure, ToolOutput, annotations};
 use crate::mcp::Call;
 use crate::protocol::Era;
+use crate::protocol::tool;
 use crate::session::Login;
 use crate::upstream::jwt;
 
 pub struct Status;
+
+const TITLE: &str = "MalGomo login status";
 
 #[derive(Serialize)]
 struct Report {
@@ -82,18 +85,16 @@ impl Tool for Status {
         "malgomo_status"
     }
 
-    fn definition(&self) -> Value {
-        json!({
-            "name": self.name(),
-            "title": "MalGomo login status",
-            "description": "Report whether this connection is logged in to MalGomo, as whom (email, role, agency), and when the token expires. No arguments. Call it to check before using the dashboard tools, or after an authorization error.",
-            "inputSchema": no_input(),
-            "annotations": {
-                "title": "MalGomo login status",
-                "readOnlyHint": true,
-                "openWorldHint": false
-            }
-        })
+    fn definition(&self) -> tool::Tool {
+        tool::Tool {
+            name: self.name(),
+            title: TITLE,
+            description: "Report whether this connection is logged in to MalGomo, as whom (email, role, agency), and when the token expires. No arguments. Call it to check before using the dashboard tools, or after an authorization error.",
+            input_schema: no_input(),
+            output_schema: None,
+            annotations: annotations::local_read(TITLE),
+            meta: None,
+        }
     }
 
     async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {

@@ -17,8 +17,10 @@ use serde_json::Value;
 
 use super::Call;
 use crate::protocol::Era;
-use crate::protocol::jsonrpc::{INVALID_PARAMS, RESOURCE_NOT_FOUND, Request, RpcError};
-use crate::protocol::result::{CacheHint, CacheScope, cacheable};
+use crate::protocol::jsonrpc::{
+    INVALID_PARAMS, RESOURCE_NOT_FOUND, RawResult, Request, RpcError, raw,
+};
+use crate::protocol::result::{CacheHint, CacheScope, cacheable, complete};
 
 /// How long, and for whom, 2026-07-28 clients may cache what only a deploy
 /// changes: tool and resource lists, the dashboard view, discovery.
@@ -30,11 +32,12 @@ pub const CACHE_HINT: CacheHint = CacheHint {
 pub const INITIALIZE: &str = "initialize";
 pub const DISCOVER: &str = "server/discover";
 pub const TOOLS_CALL: &str = "tools/call";
+const TOOLS_LIST: &str = "tools/list";
 
 /// Methods served on an established 2025-era connection (besides `initialize`).
 const SESSIONFUL: [&str; 6] = [
     "ping",
-    "tools/list",
+    TOOLS_LIST,
     TOOLS_CALL,
     "resources/list",
     "resources/templates/list",
@@ -43,7 +46,7 @@ const SESSIONFUL: [&str; 6] = [
 /// Methods of 2026-07-28: no `initialize`, no `ping`.
 const STATELESS: [&str; 6] = [
     DISCOVER,
-    "tools/list",
+    TOOLS_LIST,
     TOOLS_CALL,
     "resources/list",
     "resources/templates/list",
@@ -52,7 +55,7 @@ const STATELESS: [&str; 6] = [
 /// Results a 2026-07-28 client may cache (besides `server/discover`, whose
 /// type carries the hint): the same for every caller of one server.
 const CACHEABLE: [&str; 4] = [
-    "tools/list",
+    TOOLS_LIST,
     "resources/list",
     "resources/templates/list",
     "resources/read",
@@ -67,8 +70,9 @@ pub fn is_known(era: Era, method: &str) -> bool {
     }
 }
 
-/// Runs a request (not `initialize`) in the era of `call`.
-pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, RpcError> {
+/// Runs a request (not `initialize`) in the era of `call`: its result as
+/// that era answers it, serialised.
+pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResult, RpcError> {
     let method = request.method.as_str();
     if !is_known(call.era, method) || method == INITIALIZE {
         return Err(match method {
@@ -78,20 +82,20 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, R
             other => RpcError::method_not_found(other),
         });
     }
+    let oauth = call.app.config.oauth_enabled();
+    if method == TOOLS_LIST {
+        // The same for every caller of one mode: serialised once.
+        return tools_list::result(call.era, oauth);
+    }
     match method {
         "ping" => Ok(ping::result()),
-        DISCOVER => to_value(discover::result(call.app.config.oauth_enabled())),
-        "tools/list" => Ok(tools_list::result(call.app.config.oauth_enabled())),
+        DISCOVER => to_value(discover::result(oauth)),
         "resources/list" => Ok(resources_list::result()),
         "resources/templates/list" => Ok(resources_templates_list::result()),
         "resources/read" => resources_read::result(request.params.clone()),
         TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
         other => Err(RpcError::method_not_found(other)),
     }
-    .map(|result| match call.era {
-        Era::Stateless if CACHEABLE.contains(&method) => cacheable(result, CACHE_HINT),
-        _ => result,
-    })
     .map_err(|mut error| {
         // 2026-07-28 (SEP-2164) answers an unknown resource with -32602;
         // the 2025 era's -32002 is reserved there.
@@ -100,6 +104,24 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<Value, R
         }
         error
     })
+    .and_then(|result| finish(call.era, method, result))
+}
+
+/// What `era` adds to the result of `method`, then its one serialisation:
+/// 2026-07-28 marks every result complete, names the server in `_meta`, and
+/// says how long the cacheable ones may be kept.
+fn finish(era: Era, method: &str, result: Value) -> Result<RawResult, RpcError> {
+    match era {
+        Era::Sessionful => raw(&result),
+        Era::Stateless => {
+            let result = if CACHEABLE.contains(&method) {
+                cacheable(result, CACHE_HINT)
+            } else {
+                result
+            };
+            raw(&complete(result, &SERVER_INFO))
+        }
+    }
 }
 
 fn to_value(result: impl serde::Serialize) -> Result<Value, RpcError> {
