@@ -16,11 +16,12 @@
 //! store       sessions and OAuth records: memory or DynamoDB, behind `store`'s traits
 //! ```
 //!
-//! Typed values (`domain`), configuration (`config`), secrets and sealing
+//! Typed values (`domain`), the caller (`auth`), configuration (`config`), secrets and sealing
 //! (`crypto`), limits (`limits`) and response building (`web`) serve every
 //! layer.
 
 pub mod app;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -5,8 +5,9 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::app::App;
+use crate::auth::Auth;
 use crate::docs;
-use crate::mcp::{self, Auth};
+use crate::mcp;
 use crate::oauth;
 use crate::web::{BodyTooLarge, Response, cors, edge, reply};
 

@@ -5,8 +5,9 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use super::answer::{refuse, store_failure};
-use super::{Auth, resolve};
+use super::resolve;
 use crate::app::App;
+use crate::auth::Auth;
 use crate::protocol::jsonrpc::REQUEST_REFUSED;
 use crate::web::{Response, reply};
 

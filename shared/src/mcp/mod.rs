@@ -5,7 +5,6 @@
 pub mod answer;
 mod call;
 pub mod end;
-mod identity;
 pub mod methods;
 mod mirrored;
 pub mod negotiate;
@@ -14,5 +13,4 @@ mod resolve;
 pub mod stateless;
 pub mod stream;
 
-pub use call::{Call, OpenSession};
-pub use identity::{Auth, Bearer};
+pub use call::Call;

@@ -12,8 +12,9 @@ use super::answer::{refuse, rpc};
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::stateless;
-use super::{Auth, Bearer, Call, resolve};
+use super::{Call, resolve};
 use crate::app::App;
+use crate::auth::{Auth, Bearer};
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{
     self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError,
@@ -131,8 +132,7 @@ async fn serve(
     let mut call = Call {
         app,
         era: Era::Sessionful,
-        bearer: auth.bearer,
-        grant: auth.grant,
+        auth,
         session,
         client,
     };
@@ -209,13 +209,13 @@ async fn run(call: &mut Call<'_>, req: Request) -> Reply {
 async fn touch(call: &mut Call<'_>) {
     // A session with nothing stored has nothing to slide (its id's issue
     // time bounds it); touching it must not create an item.
-    if !call.session.as_ref().is_some_and(|open| open.is_stored()) {
+    let Some(open) = call.session.as_mut().filter(|open| open.is_stored()) else {
         return;
-    }
-    let now = call.now_ms();
-    let expiry = call.app.expiry;
-    let result = call
-        .update_session_when(|record| expiry.touch_due(record, now), |_| {})
+    };
+    let app = call.app;
+    let now = app.clock.now_ms();
+    let result = open
+        .update_when(app, |record| app.expiry.touch_due(record, now), |_| {})
         .await;
     if let Err(err) = result {
         tracing::debug!(error = %err, "session touch skipped");

@@ -10,10 +10,11 @@ use http::{HeaderMap, StatusCode};
 
 use super::answer::{refuse, store_failure};
 use super::negotiate::SESSION_ID;
-use super::{Bearer, OpenSession};
+
 use crate::app::App;
+use crate::auth::Bearer;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
-use crate::session::SessionRecord;
+use crate::session::{OpenSession, SessionRecord};
 use crate::store::{Lookup, Versioned};
 use crate::web::Response;
 

@@ -10,12 +10,13 @@
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::Value;
 
+use super::Call;
 use super::answer::rpc;
 use super::methods::{self, DISCOVER, INITIALIZE};
 use super::mirrored;
 use super::negotiate::{Answer, PROTOCOL_VERSION};
-use super::{Auth, Call};
 use crate::app::App;
+use crate::auth::Auth;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{Message, Payload, Reply, Request, RpcError};
 use crate::protocol::meta::RequestMeta;
@@ -70,8 +71,7 @@ pub async fn handle(
     let mut call = Call {
         app,
         era: Era::Stateless,
-        bearer: auth.bearer,
-        grant: auth.grant,
+        auth,
         session: None,
         client,
     };

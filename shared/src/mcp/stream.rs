@@ -9,8 +9,9 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 
 use super::answer::refuse;
-use super::{Auth, negotiate, resolve};
+use super::{negotiate, resolve};
 use crate::app::App;
+use crate::auth::Auth;
 use crate::limits::streams::{Full, PER_SERVER, PER_SESSION};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::jsonrpc::{INVALID_REQUEST, REQUEST_REFUSED, SERVER_BUSY};

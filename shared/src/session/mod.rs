@@ -1,6 +1,8 @@
-//! MCP sessions: the id, the record, and the sliding-expiry policy.
+//! MCP sessions: the id, the record, the open session of a request, and the
+//! sliding-expiry policy.
 
 mod id;
+mod open;
 pub mod per_user;
 mod record;
 pub mod renew;
@@ -8,6 +10,7 @@ pub mod renew;
 use std::time::Duration;
 
 pub use id::{Issued, SessionId, SessionKey};
+pub use open::OpenSession;
 pub use record::{Login, SessionRecord};
 
 /// Idle expiry that slides forward on use, written back at most every

@@ -11,7 +11,7 @@ pub struct SessionRecord {
     /// The protocol version negotiated at initialize.
     pub protocol_version: ProtocolVersion,
     /// The identity that created the session, when it came with a bearer
-    /// (a hash of the bearer's JWT subject, made in `mcp::identity`); a request from any other
+    /// (a hash of the bearer's JWT subject, made in `auth`); a request from any other
     /// identity finds no session.
     pub owner: Option<String>,
     pub login: Option<Login>,

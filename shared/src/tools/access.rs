@@ -3,7 +3,6 @@
 //! pair, and turn upstream failures into messages an agent can act on.
 
 use crate::domain::Secret;
-use crate::mcp::Call;
 use crate::oauth::upstream::GrantHome;
 use crate::protocol::Era;
 use crate::session::Login;
@@ -11,7 +10,7 @@ use crate::session::renew::SessionHome;
 use crate::upstream::renewal::{self, TokenHome};
 use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
 
-use super::ToolOutput;
+use super::{Context, ToolOutput};
 
 /// The token a call will use, by precedence.
 enum Credential {
@@ -27,17 +26,17 @@ enum Credential {
 
 const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
 
-fn credential(call: &Call<'_>) -> Option<Credential> {
-    if let Some(grant) = &call.grant {
+fn credential(cx: &Context<'_>) -> Option<Credential> {
+    if let Some(grant) = &cx.auth.grant {
         return Some(Credential::Grant(grant.clone()));
     }
-    if let Some(bearer) = &call.bearer {
+    if let Some(bearer) = &cx.auth.bearer {
         return Some(Credential::Bearer(TokenSet::bearer(bearer.token.clone())));
     }
-    if let Some(login) = call.login() {
+    if let Some(login) = cx.login() {
         return Some(Credential::Session(login.tokens.clone()));
     }
-    let config = &call.app.config;
+    let config = &cx.app.config;
     match (&config.api_token, config.single_tenant) {
         (Some(token), true) => Some(Credential::SingleTenant(TokenSet::bearer(token.clone()))),
         _ => None,
@@ -46,56 +45,56 @@ fn credential(call: &Call<'_>) -> Option<Credential> {
 
 /// Runs one backend read for the caller. `Err` is the tool result to return.
 pub async fn read<T, F>(
-    call: &mut Call<'_>,
+    cx: &mut Context<'_>,
     fetch: impl Fn(ApiClient, Secret) -> F,
 ) -> Result<T, ToolOutput>
 where
     F: Future<Output = Result<T, UpstreamError>>,
 {
-    let Some(credential) = credential(call) else {
-        return Err(ToolOutput::error(match call.era {
+    let Some(credential) = credential(cx) else {
+        return Err(ToolOutput::error(match cx.era {
             Era::Sessionful => NOT_LOGGED_IN,
             Era::Stateless => super::STATELESS_LOGIN,
         }));
     };
-    let api = call.app.upstream.api.clone();
+    let api = cx.app.upstream.api.clone();
     let fetch = |token| fetch(api.clone(), token);
     let result = match credential {
-        Credential::Session(tokens) => read_as_session(call, &tokens, fetch).await,
+        Credential::Session(tokens) => read_as_session(cx, &tokens, fetch).await,
         Credential::Grant(grant) => {
-            let home = GrantHome::new(call.app, &grant);
-            read_with(call.app, &home, &grant.login.tokens, fetch).await
+            let home = GrantHome::new(cx.app, &grant);
+            read_with(cx.app, &home, &grant.login.tokens, fetch).await
         }
         // The client (or the operator) owns these tokens' renewal.
         Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => {
             fetch(tokens.access_token).await
         }
     };
-    result.map_err(|err| ToolOutput::error(explain(call, &err)))
+    result.map_err(|err| ToolOutput::error(explain(cx, &err)))
 }
 
 /// A read with the session's login: renew the token when it is expired or
 /// refused (once, across instances), and keep the session in step with
 /// what upstream says.
 async fn read_as_session<T, F>(
-    call: &mut Call<'_>,
+    cx: &mut Context<'_>,
     tokens: &TokenSet,
     fetch: impl Fn(Secret) -> F,
 ) -> Result<T, UpstreamError>
 where
     F: Future<Output = Result<T, UpstreamError>>,
 {
-    let Some(id) = call.session.as_ref().map(|open| open.id.clone()) else {
+    let Some(id) = cx.session.as_ref().map(|open| open.id.clone()) else {
         return Err(UpstreamError::Unauthorized("no session".into()));
     };
-    let home = SessionHome::new(call.app, &id);
-    let result = read_with(call.app, &home, tokens, fetch).await;
-    if let (Some(stored), Some(open)) = (home.latest(), call.session.as_mut()) {
+    let home = SessionHome::new(cx.app, &id);
+    let result = read_with(cx.app, &home, tokens, fetch).await;
+    if let (Some(stored), Some(open)) = (home.latest(), cx.session.as_mut()) {
         open.stored = stored;
     }
-    if matches!(result, Err(UpstreamError::Unauthorized(_))) && call.login().is_some() {
+    if matches!(result, Err(UpstreamError::Unauthorized(_))) && cx.login().is_some() {
         // Even a fresh token was refused: the login is over; say so in status.
-        if let Err(err) = call.update_session(|record| record.login = None).await {
+        if let Err(err) = cx.update_session(|record| record.login = None).await {
             tracing::warn!(error = %err, "could not clear a dead login");
         }
     }
@@ -125,22 +124,23 @@ where
 }
 
 /// The agent-facing message for an upstream failure.
-pub fn explain(call: &Call<'_>, err: &UpstreamError) -> String {
+pub fn explain(cx: &Context<'_>, err: &UpstreamError) -> String {
     match err {
-        UpstreamError::Unauthorized(_) if call.grant.is_some() => {
+        UpstreamError::Unauthorized(_) if cx.auth.grant.is_some() => {
             "unauthorized — your MalGomo sign-in has ended; reconnect the connector in your app to sign in again".into()
         }
-        UpstreamError::Unauthorized(_) if call.bearer.is_some() => {
+        UpstreamError::Unauthorized(_) if cx.auth.bearer.is_some() => {
             "unauthorized — the bearer token on this connection was refused (expired or invalid); reconnect with a fresh token".into()
         }
         UpstreamError::Unauthorized(_) => {
             "not logged in — your MalGomo login expired or was revoked; call malgomo_login with your MalGomo email and password".into()
         }
-        UpstreamError::Forbidden(_) => match call
+        UpstreamError::Forbidden(_) => match cx
+            .auth
             .grant
             .as_ref()
             .map(|grant| &grant.login)
-            .or(call.login())
+            .or(cx.login())
             .map(|login: &Login| login.me.role)
         {
             Some(role) => format!(

@@ -7,10 +7,9 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::period_input;
-use super::{ToolFailure, ToolOutput};
+use super::{Context, ToolFailure, ToolOutput};
 use super::{access, annotations};
 use crate::domain::{Period, Secret};
-use crate::mcp::Call;
 use crate::protocol::tool::{self, Schema, ToolMeta};
 use crate::resources;
 use crate::upstream::{ApiClient, UpstreamError, parse_answer};
@@ -21,10 +20,10 @@ struct Input {
     period: Option<String>,
 }
 
-/// A dashboard tool's whole call: parse `period`, read from the backend as
+/// A dashboard tool's whole cx: parse `period`, read from the backend as
 /// the caller, shape the answer into the tool's output.
 pub async fn run<T, O, F>(
-    call: &mut Call<'_>,
+    cx: &mut Context<'_>,
     args: Value,
     fetch: impl Fn(ApiClient, Secret, Period) -> F,
     shape: impl FnOnce(T) -> O,
@@ -37,7 +36,7 @@ where
         Ok(period) => period,
         Err(refused) => return Ok(refused),
     };
-    match access::read(call, |api, token| fetch(api, token, period)).await {
+    match access::read(cx, |api, token| fetch(api, token, period)).await {
         Ok(answer) => ToolOutput::structured(&shape(answer)),
         Err(refused) => Ok(refused),
     }

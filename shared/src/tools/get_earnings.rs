@@ -8,8 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::output_schema;
-use super::{Tool, ToolFailure, ToolOutput, dashboard};
-use crate::mcp::Call;
+use super::{Context, Tool, ToolFailure, ToolOutput, dashboard};
 use crate::upstream::dashboard::Earnings;
 
 /// How many transactions a result carries at most (newest first).
@@ -71,9 +70,9 @@ impl Tool for GetEarnings {
         )
     }
 
-    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         dashboard::run(
-            call,
+            cx,
             args,
             |api, token, period| async move { api.earnings(&token, period).await },
             Output::capped,

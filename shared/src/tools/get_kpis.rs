@@ -4,8 +4,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use super::schema::output_schema;
-use super::{Tool, ToolFailure, ToolOutput, dashboard};
-use crate::mcp::Call;
+use super::{Context, Tool, ToolFailure, ToolOutput, dashboard};
 use crate::upstream::dashboard::Kpis;
 
 pub struct GetKpis;
@@ -25,9 +24,9 @@ impl Tool for GetKpis {
         )
     }
 
-    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         dashboard::run(
-            call,
+            cx,
             args,
             |api, token, period| async move { api.kpis(&token, period).await },
             std::convert::identity,

@@ -8,10 +8,9 @@ use serde_json::{Value, json};
 
 use super::access::explain;
 use super::output::arguments;
-use super::{Tool, ToolFailure, ToolOutput, annotations, schema};
+use super::{Context, Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
 use crate::limits::{Refused, password};
-use crate::mcp::Call;
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login as SessionLogin;
@@ -69,24 +68,24 @@ impl Tool for Login {
         }
     }
 
-    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        if let Some(grant) = &call.grant {
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        if let Some(grant) = &cx.auth.grant {
             let me = &grant.login.me;
             return Ok(ToolOutput::text(format!(
                 "You are already signed in as {} ({} of {}): on this server sign-in happens when the connector is added, in your browser — no login tool is needed. To switch accounts, reconnect the connector.",
                 me.email, me.role, me.agency_name
             )));
         }
-        if call.era == Era::Stateless && call.bearer.is_none() {
+        if cx.era == Era::Stateless && cx.auth.bearer.is_none() {
             return Ok(ToolOutput::error(STATELESS_LOGIN));
         }
         let input: Input = arguments(args)?;
-        if call.bearer.is_some() {
+        if cx.auth.bearer.is_some() {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",
             ));
         }
-        if call.session.is_none() {
+        if cx.session.is_none() {
             return Ok(ToolOutput::error(
                 "login needs an MCP session — send initialize first and pass its Mcp-Session-Id",
             ));
@@ -104,8 +103,8 @@ impl Tool for Login {
                 "the password is empty — give your MalGomo password",
             ));
         }
-        let now = call.now_ms();
-        match password::admit(call.app.records.as_ref(), &email, call.client, now).await {
+        let now = cx.now_ms();
+        match password::admit(cx.app.records.as_ref(), &email, cx.client, now).await {
             Ok(()) => {}
             Err(Refused::Over(wait)) => {
                 return Ok(ToolOutput::error(format!(
@@ -119,21 +118,21 @@ impl Tool for Login {
                 ));
             }
         }
-        let upstream = call.app.upstream.clone();
+        let upstream = cx.app.upstream.clone();
         let grant = match upstream.auth.password_grant(&email, &input.password).await {
             Ok(grant) => grant,
-            Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
+            Err(err) => return Ok(ToolOutput::error(explain(cx, &err))),
         };
         drop(input);
         let me = match upstream.api.me(&grant.tokens.access_token).await {
             Ok(me) => me,
-            Err(err) => return Ok(ToolOutput::error(explain(call, &err))),
+            Err(err) => return Ok(ToolOutput::error(explain(cx, &err))),
         };
-        password::succeeded(call.app.records.as_ref(), &email, call.client, now).await;
+        password::succeeded(cx.app.records.as_ref(), &email, cx.client, now).await;
         // MAX_SESSIONS per user: count this session in, ending the user's
         // oldest beyond the bound (first, so the room is there).
-        if let Some(open) = &call.session {
-            match per_user::admit(call.app, &me.user_id, &open.id).await {
+        if let Some(open) = &cx.session {
+            match per_user::admit(cx.app, &me.user_id, &open.id).await {
                 Ok(0) => {}
                 Ok(ended) => {
                     tracing::info!(ended, "the user's oldest sessions ended (MAX_SESSIONS)")
@@ -146,7 +145,7 @@ impl Tool for Login {
             tokens: grant.tokens,
             me: me.clone(),
         };
-        if let Err(err) = call
+        if let Err(err) = cx
             .update_session(|record| record.login = Some(login.clone()))
             .await
         {

@@ -5,8 +5,7 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Tool, ToolFailure, ToolOutput, annotations};
-use crate::mcp::Call;
+use super::{Context, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::tool;
 
 pub struct Logout;
@@ -31,12 +30,12 @@ impl Tool for Logout {
         }
     }
 
-    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
-        if let Some(grant) = &call.grant {
+        if let Some(grant) = &cx.auth.grant {
             let email = grant.login.me.email.clone();
             return Ok(
-                match crate::oauth::revoke_grant(call.app, &grant.grant_id).await {
+                match crate::oauth::revoke_grant(cx.app, &grant.grant_id).await {
                     Ok(()) => ToolOutput::text(format!(
                         "Signed out {email}: this connector's tokens are revoked. Reconnect the connector to sign in again."
                     )),
@@ -46,22 +45,22 @@ impl Tool for Logout {
                 },
             );
         }
-        let Some(login) = call.login().cloned() else {
-            let text = if call.bearer.is_some() {
+        let Some(login) = cx.login().cloned() else {
+            let text = if cx.auth.bearer.is_some() {
                 "this connection authenticates with a bearer token, which the client holds; nothing to log out here — disconnect or drop the token in the client"
             } else {
                 "not logged in — nothing to do"
             };
             return Ok(ToolOutput::text(text));
         };
-        if let Err(err) = call.update_session(|record| record.login = None).await {
+        if let Err(err) = cx.update_session(|record| record.login = None).await {
             return Ok(ToolOutput::error(format!(
                 "could not clear the login ({err}) — try again"
             )));
         }
         // The local login is gone either way; a failed upstream logout only
         // leaves a refresh token nobody holds any more to expire by itself.
-        let upstream = call.app.upstream.clone();
+        let upstream = cx.app.upstream.clone();
         if let Err(err) = upstream.auth.logout(&login.tokens.access_token).await {
             tracing::info!(error = %err, "upstream logout failed after the local logout");
         }

@@ -3,6 +3,7 @@
 
 mod access;
 mod annotations;
+mod context;
 mod dashboard;
 mod get_earnings;
 mod get_fans;
@@ -16,11 +17,11 @@ mod status;
 use async_trait::async_trait;
 use serde_json::Value;
 
+pub use context::Context;
 pub use login::NAME as LOGIN;
 pub use login::STATELESS_LOGIN;
 pub use output::{ToolFailure, ToolOutput};
 
-use crate::mcp::Call;
 use crate::protocol::tool;
 
 #[async_trait]
@@ -35,7 +36,8 @@ pub trait Tool: Send + Sync {
         self.definition()
     }
 
-    async fn call(&self, call: &mut Call<'_>, arguments: Value) -> Result<ToolOutput, ToolFailure>;
+    async fn call(&self, cx: &mut Context<'_>, arguments: Value)
+    -> Result<ToolOutput, ToolFailure>;
 }
 
 /// Every tool, in the order `tools/list` shows them.

@@ -7,8 +7,7 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Tool, ToolFailure, ToolOutput, annotations};
-use crate::mcp::Call;
+use super::{Context, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login;
@@ -97,17 +96,17 @@ impl Tool for Status {
         }
     }
 
-    async fn call(&self, call: &mut Call<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
-        let report = if let Some(grant) = &call.grant {
+        let report = if let Some(grant) = &cx.auth.grant {
             Report::of_login(
                 "oauth",
                 &grant.login,
                 "Signed in at connect; the token renews automatically.",
             )
-        } else if let Some(login) = call.login() {
+        } else if let Some(login) = cx.login() {
             Report::of_login("login", login, "Logged in through malgomo_login.")
-        } else if let Some(bearer) = &call.bearer {
+        } else if let Some(bearer) = &cx.auth.bearer {
             let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
             Report {
                 email: claims.email,
@@ -117,14 +116,14 @@ impl Tool for Status {
                     "Authenticated by the bearer token on this connection; the backend checks it on each call.",
                 )
             }
-        } else if call.app.config.single_tenant && call.app.config.api_token.is_some() {
+        } else if cx.app.config.single_tenant && cx.app.config.api_token.is_some() {
             Report::plain("single_tenant", "Using this server's single-tenant token.")
         } else {
             Report {
                 logged_in: false,
                 ..Report::plain(
                     "none",
-                    match call.era {
+                    match cx.era {
                         Era::Sessionful => {
                             "Not logged in — call malgomo_login with your MalGomo email and password."
                         }

@@ -22,7 +22,7 @@ pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcErro
     let tool = tools::find(&params.name)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", params.name)))?;
     let arguments = Value::Object(params.arguments.unwrap_or_default());
-    match tool.call(call, arguments).await {
+    match tool.call(&mut call.tool_context(), arguments).await {
         Ok(output) => {
             tracing::info!(
                 tool = tool.name(),

@@ -1,9 +1,13 @@
-//! The bearer token on a request and the identity it names.
+//! Who is calling: the bearer token on a request, the identity it names,
+//! and (mode A) the grant behind it. Not a transport concept: the MCP
+//! transport reads it from the headers, sessions bind to its identity, and
+//! tools act with it.
 
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use crate::domain::Secret;
+use crate::oauth::GrantAccess;
 
 /// `Authorization: Bearer <token>`: the user's token, carried to the backend
 /// (which validates it), and the identity a session binds to.
@@ -38,7 +42,7 @@ impl Bearer {
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
     pub bearer: Option<Bearer>,
-    pub grant: Option<crate::oauth::GrantAccess>,
+    pub grant: Option<GrantAccess>,
 }
 
 impl Auth {
@@ -51,7 +55,7 @@ impl Auth {
     }
 
     /// Mode A: a validated access token of ours.
-    pub fn granted(token: &str, grant: crate::oauth::GrantAccess) -> Self {
+    pub fn granted(token: &str, grant: GrantAccess) -> Self {
         Self {
             bearer: Some(Bearer {
                 token: Secret::new(token),
