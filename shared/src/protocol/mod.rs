@@ -6,6 +6,7 @@
 pub mod jsonrpc;
 pub mod lifecycle;
 pub mod meta;
+pub mod resource;
 pub mod result;
 pub mod tool;
 mod version;

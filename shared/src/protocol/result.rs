@@ -8,6 +8,10 @@ use serde_json::{Map, Value, json};
 use super::lifecycle::Implementation;
 use super::meta::SERVER_INFO;
 
+/// A result with nothing in it (`ping`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EmptyResult {}
+
 /// `cacheScope`: `public` when the result holds nothing user-specific.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -2,9 +2,8 @@
 //! the MCP Apps SDK inlined, built from `view/` by `scripts/build-view`) that
 //! renders whichever of the KPIs, fans or earnings results the host hands it.
 
-use serde_json::{Value, json};
-
 use super::{MCP_APP_MIME, Resource};
+use crate::protocol::resource::{ResourceMeta, ViewCsp, ViewMeta};
 
 pub static DASHBOARD: Resource = Resource {
     uri: "ui://malgomo/dashboard",
@@ -13,21 +12,12 @@ pub static DASHBOARD: Resource = Resource {
     description: "Interactive view of the malgomo_get_kpis, malgomo_get_fans and malgomo_get_earnings results: headline figures, charts and per-creator tables, in the host's theme.",
     mime_type: MCP_APP_MIME,
     text: include_str!("dashboard.html"),
-    meta,
+    // The view loads nothing: no connect, resource, frame or base-URI
+    // origins (hosts then apply their strictest CSP).
+    meta: Some(ResourceMeta {
+        ui: ViewMeta {
+            csp: ViewCsp::NOTHING,
+            prefers_border: true,
+        },
+    }),
 };
-
-/// The view loads nothing: no connect, resource, frame or base-URI origins
-/// (the empty lists say so explicitly; hosts then apply their strictest CSP).
-fn meta() -> Value {
-    json!({
-        "ui": {
-            "csp": {
-                "connectDomains": [],
-                "resourceDomains": [],
-                "frameDomains": [],
-                "baseUriDomains": []
-            },
-            "prefersBorder": true
-        }
-    })
-}

@@ -5,7 +5,7 @@
 
 mod dashboard;
 
-use serde_json::{Value, json};
+use crate::protocol::resource::{self as wire, ResourceMeta, TextResourceContents};
 
 pub use dashboard::DASHBOARD;
 
@@ -25,31 +25,31 @@ pub struct Resource {
     pub text: &'static str,
     /// `_meta` of the listing and of the contents (for a view: `ui`, the
     /// CSP it needs and its border preference).
-    pub meta: fn() -> Value,
+    pub meta: Option<ResourceMeta>,
 }
 
 impl Resource {
     /// The `resources/list` entry.
-    pub fn listing(&self) -> Value {
-        json!({
-            "uri": self.uri,
-            "name": self.name,
-            "title": self.title,
-            "description": self.description,
-            "mimeType": self.mime_type,
-            "size": self.text.len(),
-            "_meta": (self.meta)(),
-        })
+    pub fn listing(&self) -> wire::Resource {
+        wire::Resource {
+            uri: self.uri,
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            mime_type: self.mime_type,
+            size: self.text.len(),
+            meta: self.meta,
+        }
     }
 
     /// The `resources/read` contents entry.
-    pub fn contents(&self) -> Value {
-        json!({
-            "uri": self.uri,
-            "mimeType": self.mime_type,
-            "text": self.text,
-            "_meta": (self.meta)(),
-        })
+    pub fn contents(&self) -> TextResourceContents {
+        TextResourceContents {
+            uri: self.uri,
+            mime_type: self.mime_type,
+            text: self.text,
+            meta: self.meta,
+        }
     }
 }
 

@@ -88,11 +88,11 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
         return tools_list::result(call.era, oauth);
     }
     match method {
-        "ping" => Ok(ping::result()),
+        "ping" => to_value(ping::result()),
         DISCOVER => to_value(discover::result(oauth)),
-        "resources/list" => Ok(resources_list::result()),
-        "resources/templates/list" => Ok(resources_templates_list::result()),
-        "resources/read" => resources_read::result(request.params.clone()),
+        "resources/list" => to_value(resources_list::result()),
+        "resources/templates/list" => to_value(resources_templates_list::result()),
+        "resources/read" => resources_read::result(request.params.clone()).and_then(to_value),
         TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
         other => Err(RpcError::method_not_found(other)),
     }

@@ -1,7 +1,7 @@
 //! `ping`: an empty result, to prove the connection is alive.
 
-use serde_json::{Value, json};
+use crate::protocol::result::EmptyResult;
 
-pub fn result() -> Value {
-    json!({})
+pub fn result() -> EmptyResult {
+    EmptyResult {}
 }

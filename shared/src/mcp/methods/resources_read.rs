@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::protocol::jsonrpc::{RESOURCE_NOT_FOUND, RpcError};
+use crate::protocol::resource::ReadResourceResult;
 use crate::resources;
 
 #[derive(Deserialize)]
@@ -12,7 +13,7 @@ struct Params {
     uri: String,
 }
 
-pub fn result(params: Value) -> Result<Value, RpcError> {
+pub fn result(params: Value) -> Result<ReadResourceResult, RpcError> {
     let params: Params = serde_json::from_value(params)
         .map_err(|err| RpcError::invalid_params(format!("resources/read: {err}")))?;
     let resource = resources::find(&params.uri).ok_or_else(|| RpcError {
@@ -20,7 +21,9 @@ pub fn result(params: Value) -> Result<Value, RpcError> {
         message: format!("Resource not found: {}", params.uri),
         data: Some(json!({ "uri": params.uri })),
     })?;
-    Ok(json!({ "contents": [resource.contents()] }))
+    Ok(ReadResourceResult {
+        contents: vec![resource.contents()],
+    })
 }
 
 #[cfg(test)]
@@ -43,7 +46,9 @@ mod tests {
 
     #[test]
     fn dashboard_reads_as_one_html_content_with_its_ui_meta() {
-        let answer = result(json!({ "uri": "ui://malgomo/dashboard" })).unwrap();
+        let answer =
+            serde_json::to_value(result(json!({ "uri": "ui://malgomo/dashboard" })).unwrap())
+                .unwrap();
         let contents = answer["contents"].as_array().unwrap();
         assert_eq!(contents.len(), 1);
         assert_eq!(contents[0]["mimeType"], "text/html;profile=mcp-app");

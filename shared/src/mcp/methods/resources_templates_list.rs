@@ -1,8 +1,10 @@
 //! `resources/templates/list`: we have no parameterised resources, but a
 //! server with the `resources` capability answers the list, empty.
 
-use serde_json::{Value, json};
+use crate::protocol::resource::ListResourceTemplatesResult;
 
-pub fn result() -> Value {
-    json!({ "resourceTemplates": [] })
+pub fn result() -> ListResourceTemplatesResult {
+    ListResourceTemplatesResult {
+        resource_templates: Vec::new(),
+    }
 }
