@@ -3,21 +3,26 @@
 //! renders whichever of the KPIs, fans or earnings results the host hands it.
 
 use super::{MCP_APP_MIME, Resource};
-use crate::protocol::resource::{ResourceMeta, ViewCsp, ViewMeta};
+use crate::protocol::resource::{self as wire, ResourceMeta, ViewCsp, ViewMeta};
+
+const TEXT: &str = include_str!("dashboard.html");
 
 pub static DASHBOARD: Resource = Resource {
-    uri: "ui://malgomo/dashboard",
-    name: "dashboard",
-    title: "MalGomo dashboard",
-    description: "Interactive view of the malgomo_get_kpis, malgomo_get_fans and malgomo_get_earnings results: headline figures, charts and per-creator tables, in the host's theme.",
-    mime_type: MCP_APP_MIME,
-    text: include_str!("dashboard.html"),
-    // The view loads nothing: no connect, resource, frame or base-URI
-    // origins (hosts then apply their strictest CSP).
-    meta: Some(ResourceMeta {
-        ui: ViewMeta {
-            csp: ViewCsp::NOTHING,
-            prefers_border: true,
-        },
-    }),
+    listing: wire::Resource {
+        uri: "ui://malgomo/dashboard",
+        name: "dashboard",
+        title: "MalGomo dashboard",
+        description: "Interactive view of the malgomo_get_kpis, malgomo_get_fans and malgomo_get_earnings results: headline figures, charts and per-creator tables, in the host's theme.",
+        mime_type: MCP_APP_MIME,
+        size: TEXT.len(),
+        // The view loads nothing: no connect, resource, frame or base-URI
+        // origins (hosts then apply their strictest CSP).
+        meta: Some(ResourceMeta {
+            ui: ViewMeta {
+                csp: ViewCsp::NOTHING,
+                prefers_border: true,
+            },
+        }),
+    },
+    text: TEXT,
 };

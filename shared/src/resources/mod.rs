@@ -5,7 +5,7 @@
 
 mod dashboard;
 
-use crate::protocol::resource::{self as wire, ResourceMeta, TextResourceContents};
+use crate::protocol::resource::{self as wire, TextResourceContents};
 
 pub use dashboard::DASHBOARD;
 
@@ -15,40 +15,21 @@ pub const UI_EXTENSION: &str = "io.modelcontextprotocol/ui";
 /// The mime type of an MCP Apps view: an HTML5 document.
 pub const MCP_APP_MIME: &str = "text/html;profile=mcp-app";
 
-/// A static text resource.
+/// A static text resource: its `resources/list` entry (which knows its
+/// size) and its text.
 pub struct Resource {
-    pub uri: &'static str,
-    pub name: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
-    pub mime_type: &'static str,
+    pub listing: wire::Resource,
     pub text: &'static str,
-    /// `_meta` of the listing and of the contents (for a view: `ui`, the
-    /// CSP it needs and its border preference).
-    pub meta: Option<ResourceMeta>,
 }
 
 impl Resource {
-    /// The `resources/list` entry.
-    pub fn listing(&self) -> wire::Resource {
-        wire::Resource {
-            uri: self.uri,
-            name: self.name,
-            title: self.title,
-            description: self.description,
-            mime_type: self.mime_type,
-            size: self.text.len(),
-            meta: self.meta,
-        }
-    }
-
     /// The `resources/read` contents entry.
     pub fn contents(&self) -> TextResourceContents {
         TextResourceContents {
-            uri: self.uri,
-            mime_type: self.mime_type,
+            uri: self.listing.uri,
+            mime_type: self.listing.mime_type,
             text: self.text,
-            meta: self.meta,
+            meta: self.listing.meta,
         }
     }
 }
@@ -57,7 +38,9 @@ impl Resource {
 pub static ALL: [&Resource; 1] = [&DASHBOARD];
 
 pub fn find(uri: &str) -> Option<&'static Resource> {
-    ALL.iter().copied().find(|resource| resource.uri == uri)
+    ALL.iter()
+        .copied()
+        .find(|resource| resource.listing.uri == uri)
 }
 
 #[cfg(test)]
@@ -67,8 +50,10 @@ mod tests {
     #[test]
     fn every_view_is_a_ui_uri_with_the_mcp_app_mime_type() {
         for resource in ALL {
-            assert!(resource.uri.starts_with("ui://"), "{}", resource.uri);
-            assert_eq!(resource.mime_type, MCP_APP_MIME);
+            let listing = &resource.listing;
+            assert!(listing.uri.starts_with("ui://"), "{}", listing.uri);
+            assert_eq!(listing.mime_type, MCP_APP_MIME);
+            assert_eq!(listing.size, resource.text.len());
             assert!(
                 resource.text.starts_with("<!doctype html>"),
                 "an HTML5 document"
@@ -80,7 +65,7 @@ mod tests {
     #[test]
     fn find_knows_the_dashboard_and_nothing_else() {
         assert_eq!(
-            find("ui://malgomo/dashboard").map(|r| r.name),
+            find("ui://malgomo/dashboard").map(|r| r.listing.name),
             Some("dashboard")
         );
         assert!(find("ui://malgomo/other").is_none());

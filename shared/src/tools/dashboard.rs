@@ -80,6 +80,6 @@ pub fn definition(
         input_schema: period_input(),
         output_schema: Some(output_schema),
         annotations: annotations::upstream_read(title),
-        meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.uri)),
+        meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.listing.uri)),
     }
 }

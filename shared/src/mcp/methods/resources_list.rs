@@ -5,6 +5,6 @@ use crate::resources;
 
 pub fn result() -> ListResourcesResult {
     ListResourcesResult {
-        resources: resources::ALL.iter().map(|r| r.listing()).collect(),
+        resources: resources::ALL.iter().map(|r| r.listing.clone()).collect(),
     }
 }
