@@ -61,6 +61,10 @@ impl Tool for GetEarnings {
         "malgomo_get_earnings"
     }
 
+    fn reads(&self) -> Option<&'static str> {
+        Some("earnings")
+    }
+
     fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),

@@ -15,6 +15,10 @@ impl Tool for GetFans {
         "malgomo_get_fans"
     }
 
+    fn reads(&self) -> Option<&'static str> {
+        Some("fan growth")
+    }
+
     fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),

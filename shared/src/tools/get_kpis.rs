@@ -15,6 +15,10 @@ impl Tool for GetKpis {
         "malgomo_get_kpis"
     }
 
+    fn reads(&self) -> Option<&'static str> {
+        Some("revenue KPIs")
+    }
+
     fn definition(&self) -> crate::protocol::tool::Tool {
         dashboard::definition(
             self.name(),

@@ -156,9 +156,12 @@ impl Tool for Login {
         }
         tracing::info!(role = %me.role, agency = %me.agency_id, "login succeeded");
         let access = if me.role.can_read_dashboard() {
-            "The dashboard tools (malgomo_get_kpis, malgomo_get_fans, malgomo_get_earnings) are available."
+            format!(
+                "The dashboard tools ({}) are available.",
+                super::data_tool_names().join(", ")
+            )
         } else {
-            "Note: dashboard data is owner/admin only, so the data tools will answer forbidden for this account."
+            "Note: dashboard data is owner/admin only, so the data tools will answer forbidden for this account.".to_owned()
         };
         Ok(ToolOutput::text(format!(
             "Logged in as {} ({} of {}). {access}",

@@ -1,5 +1,7 @@
-//! The MCP tools: one file each, same shape (input type, schema, `call`);
-//! this module is only the registry.
+//! The MCP tools: one file each, same shape (input type, definition,
+//! `call`); this module is the registry. Adding a tool is its file and one
+//! line in [`ALL`]: `tools/list`, the server's instructions and the docs
+//! page's check read the list.
 
 mod access;
 mod annotations;
@@ -21,6 +23,7 @@ pub use context::Context;
 pub use login::NAME as LOGIN;
 pub use login::STATELESS_LOGIN;
 pub use output::{ToolFailure, ToolOutput};
+pub use status::NAME as STATUS;
 
 use crate::protocol::tool;
 
@@ -30,6 +33,12 @@ pub trait Tool: Send + Sync {
 
     /// The `tools/list` entry: name, title, description, schemas, annotations.
     fn definition(&self) -> tool::Tool;
+
+    /// What dashboard data the tool reads, as the server's instructions
+    /// name it; `None` for a tool that reads none (sign-in tools).
+    fn reads(&self) -> Option<&'static str> {
+        None
+    }
 
     /// The entry when the server signs users in at connect (mode A).
     fn definition_in_mode_a(&self) -> tool::Tool {
@@ -41,7 +50,7 @@ pub trait Tool: Send + Sync {
 }
 
 /// Every tool, in the order `tools/list` shows them.
-pub static ALL: [&dyn Tool; 6] = [
+pub static ALL: &[&dyn Tool] = &[
     &login::Login,
     &status::Status,
     &logout::Logout,
@@ -77,6 +86,61 @@ pub fn definitions(oauth: bool) -> Vec<tool::Tool> {
         .collect()
 }
 
+/// The data tools as the instructions name them: "revenue KPIs
+/// (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (…)".
+pub fn data_tools() -> String {
+    let named: Vec<String> = ALL
+        .iter()
+        .filter_map(|tool| Some(format!("{} ({})", tool.reads()?, tool.name())))
+        .collect();
+    match named.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The names of the data tools, in registry order.
+pub fn data_tool_names() -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|tool| tool.reads().is_some())
+        .map(|tool| tool.name())
+        .collect()
+}
+
 pub fn find(name: &str) -> Option<&'static dyn Tool> {
     ALL.iter().copied().find(|tool| tool.name() == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_definitions_carry_them() {
+        let mut names: Vec<&str> = ALL.iter().map(|tool| tool.name()).collect();
+        for oauth in [false, true] {
+            let defined: Vec<&str> = definitions(oauth).iter().map(|tool| tool.name).collect();
+            assert_eq!(defined, names);
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn data_tools_are_named_with_what_they_read() {
+        assert_eq!(
+            data_tools(),
+            "revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings)"
+        );
+        assert_eq!(
+            data_tool_names(),
+            [
+                "malgomo_get_kpis",
+                "malgomo_get_fans",
+                "malgomo_get_earnings"
+            ]
+        );
+    }
 }

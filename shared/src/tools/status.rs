@@ -15,6 +15,8 @@ use crate::upstream::jwt;
 
 pub struct Status;
 
+pub const NAME: &str = "malgomo_status";
+
 const TITLE: &str = "MalGomo login status";
 
 #[derive(Serialize)]
@@ -81,7 +83,7 @@ impl Report {
 #[async_trait]
 impl Tool for Status {
     fn name(&self) -> &'static str {
-        "malgomo_status"
+        NAME
     }
 
     fn definition(&self) -> tool::Tool {

@@ -34,21 +34,43 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-const TOOLS: &str = "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d.";
-
 /// The instructions for a connection of `era`: with a session the login
 /// tool works; without one only OAuth (mode A) or a bearer authenticates.
+/// Tool names come from the registry.
 pub fn instructions(era: Era, oauth: bool) -> String {
+    let reads = format!(
+        "Read the MalGomo agency dashboard: {}, each for period today (default), yesterday, 7d or 30d.",
+        tools::data_tools()
+    );
+    let (login, status) = (tools::LOGIN, tools::STATUS);
     match (era, oauth) {
         (Era::Sessionful, _) => format!(
-            "{TOOLS} Log in first with malgomo_login (email + password) unless the connection already carries a token; malgomo_status tells whether you are logged in. Dashboard data is owner/admin only."
+            "{reads} Log in first with {login} (email + password) unless the connection already carries a token; {status} tells whether you are logged in. Dashboard data is owner/admin only."
         ),
         (Era::Stateless, true) => format!(
-            "{TOOLS} Sign-in happens in the browser when the connector is added (OAuth); no login tool is needed. malgomo_status tells who is signed in. Dashboard data is owner/admin only."
+            "{reads} Sign-in happens in the browser when the connector is added (OAuth); no login tool is needed. {status} tells who is signed in. Dashboard data is owner/admin only."
         ),
         (Era::Stateless, false) => format!(
-            "{TOOLS} Dashboard data is owner/admin only. {}",
+            "{reads} Dashboard data is owner/admin only. {}",
             tools::STATELESS_LOGIN
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_name_the_registry_tools() {
+        assert_eq!(
+            instructions(Era::Sessionful, false),
+            "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d. Log in first with malgomo_login (email + password) unless the connection already carries a token; malgomo_status tells whether you are logged in. Dashboard data is owner/admin only."
+        );
+        for oauth in [false, true] {
+            let stateless = instructions(Era::Stateless, oauth);
+            assert!(stateless.contains("malgomo_get_earnings"), "{stateless}");
+            assert_eq!(stateless.contains(tools::STATELESS_LOGIN), !oauth);
+        }
     }
 }
