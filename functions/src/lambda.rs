@@ -1,8 +1,9 @@
 //! The Lambda host: `lambda_http` events (Function URL and HTTP API v2 both
 //! arrive as API Gateway v2 requests) through the shared router. The app is
-//! built once per container, before the first event, without a store call:
-//! only the `health` function checks the table before serving, so the `mcp`
-//! and `oauth` functions' cold start does not wait for DynamoDB.
+//! built once per container, before the first event (or, with
+//! `PUBLIC_URL=function-url`, from it), without a store call: only the
+//! `health` function checks the table before serving, so the `mcp` and
+//! `oauth` functions' cold start does not wait for DynamoDB.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, service_fn};
 use malgomo::web::{ClientIp, edge};
 use malgomo::{App, Config, Host, router};
+use tokio::sync::OnceCell;
 
 /// What a function does before its first event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,16 +32,91 @@ pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
     malgomo::telemetry::init();
     let config = Config::from_env()?;
     config.check_bind(false)?;
-    let app = App::from_config(config, Host::lambda()).await?;
-    if start == Start::CheckStore {
-        app.check_store().await?;
+    let container = Arc::new(Container {
+        config,
+        start,
+        app: OnceCell::new(),
+    });
+    if !container.config.public_url_from_function_url {
+        // Start-up errors stop the container before its first event.
+        container.app(None).await?;
     }
-    let app = Arc::new(app);
     lambda_http::run(service_fn(move |request: Request| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(&app, request).await) }
+        let container = container.clone();
+        async move {
+            let response = match container.app(Some(&request)).await {
+                Ok(app) => handle(&app, request).await,
+                Err(err) => unavailable(&err),
+            };
+            Ok::<_, Infallible>(response)
+        }
     }))
     .await
+}
+
+/// What one container serves: the app, built once. With
+/// `PUBLIC_URL=function-url` it is built from the first event, whose
+/// request context names the Function URL (its `domainName`, which Lambda
+/// sets and a caller cannot choose); otherwise before the first event.
+struct Container {
+    config: Config,
+    start: Start,
+    app: OnceCell<Arc<App>>,
+}
+
+impl Container {
+    async fn app(&self, first: Option<&Request>) -> Result<Arc<App>, lambda_http::Error> {
+        let app = self
+            .app
+            .get_or_try_init(|| async {
+                let config = match (self.config.public_url_from_function_url, first) {
+                    (true, Some(request)) => self
+                        .config
+                        .clone()
+                        .at_function_url(&function_url_domain(request)?)?,
+                    _ => self.config.clone(),
+                };
+                let app = App::from_config(config, Host::lambda()).await?;
+                if self.start == Start::CheckStore {
+                    app.check_store().await?;
+                }
+                Ok::<_, lambda_http::Error>(Arc::new(app))
+            })
+            .await?;
+        Ok(app.clone())
+    }
+}
+
+/// The Function URL's domain from an event's request context.
+fn function_url_domain(request: &Request) -> Result<String, lambda_http::Error> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
+        _ => None,
+    }
+    .filter(|domain| !domain.is_empty())
+    .ok_or_else(|| {
+        "PUBLIC_URL=function-url: the event names no Function URL (requestContext.domainName)"
+            .into()
+    })
+}
+
+/// The answer while the app cannot be built (logged once per event; the
+/// next event tries again).
+fn unavailable(err: &lambda_http::Error) -> http::Response<Body> {
+    tracing::error!(error = %err, "the app could not start");
+    let mut response = http::Response::new(Body::Text(
+        r#"{"error":"server_unavailable","error_description":"the server could not start; see its logs"}"#
+            .to_owned(),
+    ));
+    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
 }
 
 /// One event → one response. Lambda buffers, so streams never occur here

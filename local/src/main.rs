@@ -58,6 +58,7 @@ async fn run(args: cli::Args) -> Result<(), String> {
     let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     config
         .check_bind(ip.is_loopback())
+        .and_then(|()| config.check_local())
         .map_err(|err| err.to_string())?;
     let port = args.port.unwrap_or(config.port);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, port))

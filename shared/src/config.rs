@@ -26,6 +26,12 @@ pub struct Config {
     pub supabase_anon_key: Option<Secret>,
     /// `PUBLIC_URL` without a trailing slash; `Some` turns OAuth (mode A) on.
     pub public_url: Option<Url>,
+    /// `PUBLIC_URL=function-url`: mode A at the Lambda Function URL that
+    /// invokes the function, whose address only AWS knows (a template
+    /// cannot name a function's own URL in its environment). The Lambda
+    /// host learns it from the first event ([`Config::at_function_url`]);
+    /// elsewhere it is refused ([`Config::check_local`]).
+    pub public_url_from_function_url: bool,
     pub api_token: Option<Secret>,
     pub single_tenant: bool,
     pub allowed_origins: Vec<String>,
@@ -63,6 +69,8 @@ impl Config {
     /// and shells pass empty parameters for "not given").
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let public = get("PUBLIC_URL");
+        let from_function_url = public.as_deref().map(str::trim) == Some(FUNCTION_URL);
         Ok(Self {
             api_base: base_url(
                 "MALGOMO_API_BASE",
@@ -71,7 +79,11 @@ impl Config {
             )?,
             supabase_url: base_url("SUPABASE_URL", get("SUPABASE_URL"), DEFAULT_SUPABASE_URL)?,
             supabase_anon_key: get("SUPABASE_ANON_KEY").map(Secret::new),
-            public_url: get("PUBLIC_URL").map(|v| public_url(&v)).transpose()?,
+            public_url: public
+                .filter(|_| !from_function_url)
+                .map(|v| public_url(&v))
+                .transpose()?,
+            public_url_from_function_url: from_function_url,
             api_token: get("MALGOMO_API_TOKEN").map(Secret::new),
             single_tenant: get("MALGOMO_SINGLE_TENANT")
                 .map(|v| boolean("MALGOMO_SINGLE_TENANT", &v))
@@ -119,11 +131,36 @@ impl Config {
         Ok(())
     }
 
+    /// Refuses what only the Lambda host can serve: `PUBLIC_URL=function-url`
+    /// names the Function URL that invokes a Lambda function.
+    pub fn check_local(&self) -> Result<(), ConfigError> {
+        if self.public_url_from_function_url {
+            return Err(error(
+                "PUBLIC_URL",
+                "=function-url is for the mcp Lambda function behind its Function URL; a local server needs its public origin, e.g. PUBLIC_URL=http://127.0.0.1:8080",
+            ));
+        }
+        Ok(())
+    }
+
+    /// This configuration served at the Function URL `domain` (the
+    /// `requestContext.domainName` Lambda sets on every Function URL event,
+    /// which a caller cannot choose): `PUBLIC_URL` becomes `https://domain`.
+    pub fn at_function_url(mut self, domain: &str) -> Result<Self, ConfigError> {
+        let url = public_url(&format!("https://{}", domain.trim()))?;
+        self.public_url = Some(url);
+        self.public_url_from_function_url = false;
+        Ok(self)
+    }
+
     /// Mode A: the server is an OAuth authorization server and `/mcp` needs a bearer.
     pub fn oauth_enabled(&self) -> bool {
-        self.public_url.is_some()
+        self.public_url.is_some() || self.public_url_from_function_url
     }
 }
+
+/// The `PUBLIC_URL` value that means "the Function URL that invokes me".
+pub const FUNCTION_URL: &str = "function-url";
 
 fn error(var: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError {
@@ -349,6 +386,27 @@ mod tests {
             assert_eq!(err.var, var, "{var}={value}");
             assert!(err.to_string().contains(var), "{err}");
         }
+    }
+
+    #[test]
+    fn public_url_function_url_is_mode_a_learned_on_lambda_only() {
+        let c = config(&[("PUBLIC_URL", " function-url ")]).unwrap();
+        assert!(c.public_url.is_none() && c.public_url_from_function_url);
+        assert!(c.oauth_enabled());
+        assert_eq!(c.check_local().unwrap_err().var, "PUBLIC_URL");
+        let at = c
+            .clone()
+            .at_function_url("abc123.lambda-url.us-east-1.on.aws")
+            .unwrap();
+        assert_eq!(
+            at.public_url.as_ref().map(Url::as_str),
+            Some("https://abc123.lambda-url.us-east-1.on.aws/")
+        );
+        assert!(!at.public_url_from_function_url && at.oauth_enabled());
+        assert!(c.clone().at_function_url("evil.example/path").is_err());
+        assert!(c.at_function_url("").is_err());
+        let fixed = config(&[("PUBLIC_URL", "https://mcp.example.com")]).unwrap();
+        assert!(fixed.check_local().is_ok() && !fixed.public_url_from_function_url);
     }
 
     #[test]

@@ -105,10 +105,15 @@ impl Intercept for Counter {
 /// An SDK client for the loopback server: fixed region and dummy
 /// credentials, so the SDK never looks for the EC2 metadata service.
 pub async fn client(counter: Option<Counter>) -> Client {
+    client_at(&endpoint(), counter).await
+}
+
+/// Like [`client`], for the DynamoDB server at `endpoint`.
+pub async fn client_at(endpoint: &str, counter: Option<Counter>) -> Client {
     let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(endpoint())
+        .endpoint_url(endpoint)
         .load()
         .await;
     let mut config = aws_sdk_dynamodb::config::Builder::from(&shared);

@@ -5,9 +5,11 @@ pub mod answer;
 pub mod document;
 pub mod dynamo;
 pub mod fault_proxy;
+pub mod iam;
 pub mod lambda;
 pub mod oauth;
 pub mod process;
+pub mod template;
 
 use std::sync::Arc;
 use std::time::Duration;

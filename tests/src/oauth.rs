@@ -30,19 +30,49 @@ pub const BROWSER_ORIGIN: &str = "http://localhost:6274";
 
 // ------------------------------------------------------------------ the app
 
-/// A running mode-A app, its simulator and the clock it reads.
+/// A running mode-A app, its simulator and the clock it reads; its
+/// endpoints through [`Endpoint`] (deref).
 pub struct OAuthApp {
-    /// Where this instance listens (`http://127.0.0.1:<port>`).
-    pub base: String,
-    /// `PUBLIC_URL` (this instance's base unless it shares another's).
-    pub public: String,
+    pub endpoint: Endpoint,
     pub app: Arc<App>,
     pub sim: Arc<Simulator>,
     pub clock: Arc<ManualClock>,
-    /// Never follows redirects.
-    pub http: reqwest::Client,
     /// The running instance; dropping it stops the server.
     _instance: TestApp,
+}
+
+impl std::ops::Deref for OAuthApp {
+    type Target = Endpoint;
+
+    fn deref(&self) -> &Endpoint {
+        &self.endpoint
+    }
+}
+
+/// A mode-A server as its clients see it: where to connect and what it
+/// calls itself. Any deployment shape (an in-process app, the Lambda
+/// functions behind a front door) is driven through this.
+#[derive(Clone)]
+pub struct Endpoint {
+    /// Where clients connect (`http://127.0.0.1:<port>`).
+    pub base: String,
+    /// `PUBLIC_URL` (the base unless the server is reached another way).
+    pub public: String,
+    /// Never follows redirects.
+    pub http: reqwest::Client,
+}
+
+impl Endpoint {
+    pub fn new(base: &str, public: &str) -> Endpoint {
+        Endpoint {
+            base: base.to_owned(),
+            public: public.to_owned(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+        }
+    }
 }
 
 /// What an instance shares with others.
@@ -85,15 +115,10 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, public: &str, shared: S
     })
     .await;
     OAuthApp {
-        base: instance.base.clone(),
-        public: public.to_owned(),
+        endpoint: Endpoint::new(&instance.base, public),
         app: instance.app.clone(),
         sim: instance.sim.clone(),
         clock: instance.clock.clone(),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client"),
         _instance: instance,
     }
 }
@@ -191,7 +216,7 @@ impl SignInPage {
     }
 }
 
-impl OAuthApp {
+impl Endpoint {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -3,6 +3,7 @@
 //! (the simulator, a fresh table on the loopback DynamoDB server). Used by
 //! the Lambda tests and by the benchmark's cold-start rows.
 
+pub mod front_door;
 pub mod runtime_api;
 
 use std::process::Stdio;

@@ -54,6 +54,7 @@ struct Shared {
     pending: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
     init_error: watch::Sender<Option<InitError>>,
     polls: AtomicUsize,
+    issued: Mutex<Vec<String>>,
 }
 
 /// A running emulator; the server stops when this is dropped.
@@ -80,6 +81,7 @@ impl RuntimeApi {
             pending: Mutex::new(HashMap::new()),
             init_error: watch::channel(None).0,
             polls: AtomicUsize::new(0),
+            issued: Mutex::new(Vec::new()),
         });
         let router = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
@@ -124,6 +126,7 @@ impl RuntimeApi {
 
     pub async fn invoke_within(&self, event: Value, timeout: Duration) -> Result<Value, String> {
         let id = request_id();
+        self.shared.issued.lock().unwrap().push(id.clone());
         let (sender, receiver) = oneshot::channel();
         self.shared
             .pending
@@ -146,6 +149,11 @@ impl RuntimeApi {
                 Err(format!("no answer to invocation {id} within {timeout:?}"))
             }
         }
+    }
+
+    /// The request ids of every invocation so far, oldest first.
+    pub fn request_ids(&self) -> Vec<String> {
+        self.shared.issued.lock().unwrap().clone()
     }
 
     /// The init error reported so far, if any.

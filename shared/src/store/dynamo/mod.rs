@@ -10,6 +10,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -188,23 +189,22 @@ fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> boo
     err.code() == Some("ConditionalCheckFailedException")
 }
 
-fn describe<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    err: &SdkError<E, R>,
-) -> String {
+fn describe<E: ProvideErrorMetadata + std::fmt::Debug>(err: &SdkError<E, HttpResponse>) -> String {
     match err {
-        SdkError::ServiceError(_) => format!(
-            "{}: {}",
-            err.code().unwrap_or("ServiceError"),
-            err.message().unwrap_or("no message")
-        ),
+        // An error without a modelled code (an HTML page from a proxy, an
+        // unexpected shape) still names its HTTP status.
+        SdkError::ServiceError(context) => match (err.code(), err.message()) {
+            (Some(code), message) => format!("{code}: {}", message.unwrap_or("no message")),
+            (None, _) => format!("unrecognised error answer, HTTP {}", context.raw().status()),
+        },
         SdkError::TimeoutError(_) => "timed out".into(),
         SdkError::DispatchFailure(_) => "could not reach DynamoDB".into(),
         other => format!("{other:?}").chars().take(200).collect(),
     }
 }
 
-fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    err: &SdkError<E, R>,
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug>(
+    err: &SdkError<E, HttpResponse>,
 ) -> StoreError {
     StoreError::Unavailable(describe(err))
 }
