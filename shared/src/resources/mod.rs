@@ -35,12 +35,15 @@ impl Resource {
 }
 
 /// Every resource, in the order `resources/list` shows them.
-pub static ALL: [&Resource; 1] = [&DASHBOARD];
+pub static ALL: &[&Resource] = &[&DASHBOARD];
+
+/// Where the resource `uri` sits in [`ALL`].
+pub fn position(uri: &str) -> Option<usize> {
+    ALL.iter().position(|resource| resource.listing.uri == uri)
+}
 
 pub fn find(uri: &str) -> Option<&'static Resource> {
-    ALL.iter()
-        .copied()
-        .find(|resource| resource.listing.uri == uri)
+    position(uri).map(|index| ALL[index])
 }
 
 #[cfg(test)]

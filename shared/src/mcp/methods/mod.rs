@@ -2,6 +2,7 @@
 //! of both eras.
 
 mod discover;
+mod fixed;
 pub mod initialize;
 mod ping;
 mod resources_list;
@@ -82,18 +83,17 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
             other => RpcError::method_not_found(other),
         });
     }
-    let oauth = call.app.config.oauth_enabled();
-    if method == TOOLS_LIST {
-        // The same for every caller of one mode: serialised once.
-        return tools_list::result(call.era, oauth);
-    }
+    let (era, oauth) = (call.era, call.app.config.oauth_enabled());
     match method {
-        "ping" => to_value(ping::result()),
-        DISCOVER => to_value(discover::result(oauth)),
-        "resources/list" => to_value(resources_list::result()),
-        "resources/templates/list" => to_value(resources_templates_list::result()),
-        "resources/read" => resources_read::result(request.params.clone()).and_then(to_value),
-        TOOLS_CALL => tools_call::result(call, request.params.clone()).await,
+        "ping" => to_value(ping::result()).and_then(|result| finish(era, method, result)),
+        DISCOVER => discover::result(era, oauth),
+        TOOLS_LIST => tools_list::result(era, oauth),
+        "resources/list" => resources_list::result(era, oauth),
+        "resources/templates/list" => resources_templates_list::result(era, oauth),
+        "resources/read" => resources_read::result(era, oauth, request.params.clone()),
+        TOOLS_CALL => tools_call::result(call, request.params.clone())
+            .await
+            .and_then(|result| finish(era, method, result)),
         other => Err(RpcError::method_not_found(other)),
     }
     .map_err(|mut error| {
@@ -104,7 +104,6 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
         }
         error
     })
-    .and_then(|result| finish(call.era, method, result))
 }
 
 /// What `era` adds to the result of `method`, then its one serialisation:

@@ -1,10 +1,16 @@
 //! `resources/templates/list`: we have no parameterised resources, but a
 //! server with the `resources` capability answers the list, empty.
 
+use super::fixed::Fixed;
+use crate::protocol::Era;
+use crate::protocol::jsonrpc::{RawResult, RpcError};
 use crate::protocol::resource::ListResourceTemplatesResult;
 
-pub fn result() -> ListResourceTemplatesResult {
-    ListResourceTemplatesResult {
-        resource_templates: Vec::new(),
-    }
+pub fn result(era: Era, oauth: bool) -> Result<RawResult, RpcError> {
+    static LIST: Fixed = Fixed::new();
+    LIST.get(era, oauth, "resources/templates/list", || {
+        ListResourceTemplatesResult {
+            resource_templates: Vec::new(),
+        }
+    })
 }

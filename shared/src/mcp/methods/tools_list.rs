@@ -1,41 +1,19 @@
-//! `tools/list`: every tool's definition (one page; there are few). The
-//! definitions never change while the process runs and depend only on the
-//! mode (OAuth or not) and the era, never on the caller (2026-07-28 callers
-//! may cache them publicly), so each of the four answers is built and
-//! serialised once, on first use, and copied into every reply after.
+//! `tools/list`: every tool's definition (one page; there are few), the
+//! same for every caller of one mode, so built and serialised once (see
+//! [`Fixed`]).
 
-use std::sync::LazyLock;
-
+use super::TOOLS_LIST;
+use super::fixed::Fixed;
 use crate::protocol::Era;
 use crate::protocol::jsonrpc::{RawResult, RpcError};
 use crate::protocol::tool::ListToolsResult;
 use crate::tools;
 
-/// Indexed by [`slot`].
-static LISTS: LazyLock<[Result<RawResult, RpcError>; 4]> = LazyLock::new(|| {
-    [
-        (Era::Sessionful, false),
-        (Era::Sessionful, true),
-        (Era::Stateless, false),
-        (Era::Stateless, true),
-    ]
-    .map(|(era, oauth)| build(era, oauth))
-});
-
-fn slot(era: Era, oauth: bool) -> usize {
-    usize::from(era == Era::Stateless) * 2 + usize::from(oauth)
-}
-
 pub fn result(era: Era, oauth: bool) -> Result<RawResult, RpcError> {
-    LISTS[slot(era, oauth)].clone()
-}
-
-/// The list of mode A (OAuth at connect) or mode B, as `era` answers it.
-fn build(era: Era, oauth: bool) -> Result<RawResult, RpcError> {
-    let list = ListToolsResult {
+    static LIST: Fixed = Fixed::new();
+    LIST.get(era, oauth, TOOLS_LIST, || ListToolsResult {
         tools: tools::definitions(oauth),
-    };
-    super::finish(era, super::TOOLS_LIST, super::to_value(list)?)
+    })
 }
 
 #[cfg(test)]
@@ -45,16 +23,6 @@ mod tests {
 
     fn list(era: Era, oauth: bool) -> Value {
         serde_json::from_str(result(era, oauth).unwrap().get()).unwrap()
-    }
-
-    #[test]
-    fn each_list_sits_in_its_own_slot() {
-        let mut slots: Vec<usize> = [Era::Sessionful, Era::Stateless]
-            .into_iter()
-            .flat_map(|era| [slot(era, false), slot(era, true)])
-            .collect();
-        slots.sort();
-        assert_eq!(slots, [0, 1, 2, 3]);
     }
 
     #[test]
