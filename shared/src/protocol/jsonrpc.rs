@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub const PARSE_ERROR: i32 = -32700;
 pub const INVALID_REQUEST: i32 = -32600;
@@ -77,9 +77,20 @@ impl RpcError {
                 "Unsupported protocol version {requested:?} (supported: {})",
                 supported.join(", ")
             ),
-            data: Some(json!({ "supported": supported, "requested": requested })),
+            data: serde_json::to_value(UnsupportedVersion {
+                supported,
+                requested,
+            })
+            .ok(),
         }
     }
+}
+
+/// `data` of the UnsupportedProtocolVersion error.
+#[derive(Serialize)]
+struct UnsupportedVersion<'a> {
+    supported: &'a [&'a str],
+    requested: &'a str,
 }
 
 /// A request id: a string or a number (MCP forbids null).
@@ -239,6 +250,7 @@ fn params(object: &Map<String, Value>) -> Result<Value, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn single(body: &str) -> Result<Message, Reply> {
         match parse(body.as_bytes())? {

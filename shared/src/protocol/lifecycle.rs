@@ -2,7 +2,6 @@
 //! `server/discover` (2026-07-28), from one description.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::ProtocolVersion;
 use super::result::CacheHint;
@@ -21,9 +20,22 @@ pub struct Implementation {
 pub struct ServerCapabilities {
     pub tools: ToolsCapability,
     pub resources: ResourcesCapability,
-    /// Extensions by identifier (e.g. MCP Apps' `io.modelcontextprotocol/ui`).
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub extensions: Map<String, Value>,
+    pub extensions: Extensions,
+}
+
+/// The extensions a server declares, by identifier.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Extensions {
+    /// MCP Apps (SEP-1865): views rendered next to tool results.
+    #[serde(rename = "io.modelcontextprotocol/ui")]
+    pub ui: UiExtension,
+}
+
+/// What the MCP Apps extension declares: the view media types it serves.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UiExtension {
+    pub mime_types: &'static [&'static str],
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

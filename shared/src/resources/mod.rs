@@ -9,9 +9,6 @@ use crate::protocol::resource::{self as wire, TextResourceContents};
 
 pub use dashboard::DASHBOARD;
 
-/// The MCP Apps extension's identifier, declared in our capabilities.
-pub const UI_EXTENSION: &str = "io.modelcontextprotocol/ui";
-
 /// The mime type of an MCP Apps view: an HTML5 document.
 pub const MCP_APP_MIME: &str = "text/html;profile=mcp-app";
 

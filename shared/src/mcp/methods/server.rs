@@ -2,12 +2,11 @@
 //! `server/discover`: identity, capabilities, instructions.
 
 use crate::protocol::Era;
-use serde_json::{Map, json};
-
 use crate::protocol::lifecycle::{
-    Implementation, ResourcesCapability, ServerCapabilities, ToolsCapability,
+    Extensions, Implementation, ResourcesCapability, ServerCapabilities, ToolsCapability,
+    UiExtension,
 };
-use crate::resources::{MCP_APP_MIME, UI_EXTENSION};
+use crate::resources::MCP_APP_MIME;
 use crate::tools;
 
 pub const INFO: Implementation = Implementation {
@@ -27,10 +26,11 @@ pub fn capabilities() -> ServerCapabilities {
             list_changed: false,
             subscribe: false,
         },
-        extensions: Map::from_iter([(
-            UI_EXTENSION.to_owned(),
-            json!({ "mimeTypes": [MCP_APP_MIME] }),
-        )]),
+        extensions: Extensions {
+            ui: UiExtension {
+                mime_types: &[MCP_APP_MIME],
+            },
+        },
     }
 }
 
