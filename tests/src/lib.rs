@@ -177,6 +177,20 @@ impl TestApp {
         assert_eq!(result["isError"], false, "login failed: {result}");
         mcp
     }
+
+    /// Like [`Self::logged_in`], with an upstream token the app already
+    /// counts as expired (minted for 5 s; the app renews 10 s early), so
+    /// the session's next data call renews. Later tokens live an hour, and
+    /// the simulator's counters start at zero.
+    pub async fn logged_in_renewing(&self, email: &str) -> Mcp {
+        self.sim
+            .set_token_lifetime(std::time::Duration::from_secs(5));
+        let mcp = self.logged_in(email).await;
+        self.sim
+            .set_token_lifetime(std::time::Duration::from_secs(3600));
+        self.sim.reset_counters();
+        mcp
+    }
 }
 
 /// An HTTP client whose connections leave from `ip` (use 127.x.y.z: the

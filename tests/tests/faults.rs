@@ -234,12 +234,7 @@ async fn a_login_whose_write_fails_is_all_or_nothing() {
 #[tokio::test]
 async fn a_renewed_token_whose_save_fails_is_recovered_on_the_next_call() {
     let (proxy, app) = faulty_app().await;
-    // Tokens minted for 5 s count as expired at once (the app renews 10 s
-    // early), so the first tool call renews.
-    app.sim.set_token_lifetime(Duration::from_secs(5));
-    let mcp = app.logged_in(OWNER).await;
-    app.sim.set_token_lifetime(Duration::from_secs(3600));
-    app.sim.reset_counters();
+    let mcp = app.logged_in_renewing(OWNER).await;
     // The lease write goes through; the save of the renewed pair fails.
     proxy.inject_after(
         Ops::one("PutItem"),
@@ -265,6 +260,41 @@ async fn a_renewed_token_whose_save_fails_is_recovered_on_the_next_call() {
         "the user is still logged in"
     );
     assert_eq!(session.record.refresh_lease_until_ms, None, "no lease left");
+}
+
+/// The save of a renewed pair fails beyond one operation's retries (the
+/// table throttles): the lease holder tries again itself, so the pair is
+/// stored, no spent refresh token is ever replayed, and the user stays
+/// logged in — in real time, with the lease held, as on a busy deployment.
+#[tokio::test]
+async fn a_renewed_token_whose_save_is_throttled_is_saved_by_the_lease_holder() {
+    let (proxy, app) = faulty_app().await;
+    let mcp = app.logged_in_renewing(OWNER).await;
+    // The lease write goes through; the first save of the renewed pair is
+    // throttled on every attempt the SDK makes.
+    proxy.inject_after(
+        Ops::one("PutItem"),
+        1,
+        DynamoFault::Throttling,
+        MAX_ATTEMPTS,
+    );
+    assert_ok(&tool(&mcp, KPIS).await, "the renewing call");
+    assert_eq!(proxy.pending(), 0, "every injected fault was met");
+    let counters = app.sim.counters();
+    assert_eq!(
+        (counters.refreshes, counters.refresh_reuses),
+        (1, 0),
+        "one refresh, no replay: {counters:?}"
+    );
+    let session = stored(&app, &mcp).await.expect("the session");
+    let login = session.record.login.expect("still logged in");
+    assert!(
+        !login.tokens.is_expired_at(app.clock.now_secs()),
+        "renewed pair stored"
+    );
+    assert_eq!(session.record.refresh_lease_until_ms, None, "no lease left");
+    assert_ok(&tool(&mcp, KPIS).await, "the call after");
+    assert_eq!(app.sim.counters().refreshes, 1, "no second refresh");
 }
 
 /// `/token` (refresh grant) failing at each DynamoDB step in turn: whatever

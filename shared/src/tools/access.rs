@@ -75,7 +75,8 @@ where
 
 /// A read with the session's login: renew the token when it is expired or
 /// refused (once, across instances), and keep the session in step with
-/// what upstream says.
+/// what upstream says. Only the renewal itself ends a login, when upstream
+/// refuses the refresh token; nothing this call meets afterwards does.
 async fn read_as_session<T, F>(
     cx: &mut Context<'_>,
     tokens: &TokenSet,
@@ -92,12 +93,6 @@ where
     if let (Some(stored), Some(open)) = (home.latest(), cx.session.as_mut()) {
         open.stored = stored;
     }
-    if matches!(result, Err(UpstreamError::Unauthorized(_))) && cx.login().is_some() {
-        // Even a fresh token was refused: the login is over; say so in status.
-        if let Err(err) = cx.update_session(|record| record.login = None).await {
-            tracing::warn!(error = %err, "could not clear a dead login");
-        }
-    }
     result
 }
 
@@ -111,7 +106,7 @@ async fn read_with<T, F>(
 where
     F: Future<Output = Result<T, UpstreamError>>,
 {
-    with_fresh_token(
+    let outcome = with_fresh_token(
         tokens,
         app.clock.now_secs(),
         |stale| async move {
@@ -119,8 +114,16 @@ where
         },
         fetch,
     )
-    .await
-    .result
+    .await;
+    match outcome.result {
+        // The renewal worked, so the login holds; the token it gave was
+        // refused all the same (expired on the way, or the login ended
+        // upstream just now: the next renewal tells).
+        Err(UpstreamError::Unauthorized(_)) if outcome.renewed.is_some() => {
+            Err(UpstreamError::RenewedTokenRefused)
+        }
+        result => result,
+    }
 }
 
 /// The agent-facing message for an upstream failure.
@@ -148,6 +151,9 @@ pub fn explain(cx: &Context<'_>, err: &UpstreamError) -> String {
             ),
             None => "forbidden — dashboard data is owner/admin only; this account's role may not read it".into(),
         },
+        UpstreamError::RenewedTokenRefused => {
+            "MalGomo refused a token renewed a moment ago; you are still logged in — try again in a moment".into()
+        }
         UpstreamError::Unavailable(detail) => {
             format!("MalGomo is unavailable ({detail}), try again in a moment")
         }

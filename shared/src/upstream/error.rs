@@ -18,8 +18,16 @@ pub enum UpstreamError {
     #[error("rate limited by the upstream service{}", retry_hint(*retry_after))]
     RateLimited { retry_after: Option<Duration> },
     /// Missing, invalid, expired or revoked token, and no way to refresh it.
+    /// From a refresh grant: the refresh token itself was refused, which
+    /// is the only failure that ends a stored login.
     #[error("not authorized: {0}")]
     Unauthorized(String),
+    /// The backend refused an access token renewed a moment ago. The login
+    /// behind it still holds a refresh token that worked, so this is not
+    /// the end of the login (the token may have expired while the request
+    /// queued); a later call renews again, or learns that the login ended.
+    #[error("the backend refused a token renewed a moment ago")]
+    RenewedTokenRefused,
     /// The user's role may not read this (dashboard data is owner/admin only).
     #[error("forbidden: {0}")]
     Forbidden(String),

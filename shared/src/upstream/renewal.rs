@@ -17,6 +17,17 @@ use crate::clock::Clock;
 const LEASE: Duration = Duration::from_secs(20);
 /// How often a waiter looks for the lease holder's result.
 const POLL: Duration = Duration::from_millis(50);
+/// How long the lease holder keeps trying to store its result through
+/// storage faults (beyond the store's own retries). A renewed pair that is
+/// not stored is lost with the spent refresh token, and the lease keeps
+/// anyone from replaying that token before it ends (20 s, longer than the
+/// upstream's reuse window): the login would end. So the pair is worth a
+/// few seconds of the call, well inside the function's deadline.
+const SAVE_PATIENCE: Duration = Duration::from_secs(8);
+/// The first pause between two tries of storing the result; doubles.
+const SAVE_PAUSE: Duration = Duration::from_millis(100);
+/// Lost races (another writer changed the record) before giving up.
+const SAVE_RACES: u32 = 5;
 
 /// The tokens as stored, with their lease and version.
 pub struct Held {
@@ -32,7 +43,9 @@ pub enum Write<'a> {
     Lease(i64),
     /// The refresh worked: store these tokens, drop the lease.
     Renewed(&'a TokenSet),
-    /// The refresh token is dead: the login is over.
+    /// The upstream refused the refresh token itself: the login is over.
+    /// Nothing else (a storage fault, an unavailable upstream, a refused
+    /// access token) ends a login.
     Dead,
     /// The refresh failed for now: just drop the lease.
     Release,
@@ -59,12 +72,18 @@ pub async fn renew(
     stale: &TokenSet,
 ) -> Result<TokenSet, UpstreamError> {
     let give_up = tokio::time::Instant::now() + LEASE + Duration::from_secs(1);
+    let mut stale = stale.clone();
     loop {
         let now = clock.now_ms();
         let held = home.load().await?;
         if held.tokens.access_token != stale.access_token {
-            // Someone else renewed it already.
-            return Ok(held.tokens);
+            if !held.tokens.is_expired_at(now / 1000) || !held.tokens.can_refresh() {
+                // Someone else renewed it already.
+                return Ok(held.tokens);
+            }
+            // Someone else renewed it, so long ago (this call queued) that
+            // that token has expired too: renew the stored one.
+            stale = held.tokens.clone();
         }
         if held.leased_until_ms.is_some_and(|until| until > now) {
             if tokio::time::Instant::now() >= give_up {
@@ -85,7 +104,7 @@ pub async fn renew(
             Err(UpstreamError::Unauthorized(_)) => Write::Dead,
             Err(_) => Write::Release,
         };
-        settle(home, version, stale, write).await?;
+        settle(home, version, &stale, write).await?;
         return outcome;
     }
 }
@@ -93,29 +112,50 @@ pub async fn renew(
 /// Stores the lease holder's result. Another writer may have changed the
 /// record meanwhile (a session touch, a token rotation): re-read and write
 /// again while the record still holds the tokens we renewed, so the new
-/// pair is never lost.
+/// pair is never lost. A storage fault is tried again, with growing pauses,
+/// for [`SAVE_PATIENCE`] when the result is a renewed pair.
 async fn settle(
     home: &dyn TokenHome,
     mut version: u64,
     stale: &TokenSet,
     write: Write<'_>,
 ) -> Result<(), UpstreamError> {
-    for _ in 0..5 {
-        if home.write(version, write).await?.is_some() {
-            return Ok(());
-        }
-        let held = match home.load().await {
-            Ok(held) => held,
-            // Gone meanwhile (logged out, revoked): nothing to store.
-            Err(UpstreamError::Unauthorized(_)) => return Ok(()),
-            Err(err) => return Err(err),
+    // Only a renewed pair is worth the wait; an unreleased lease just ends.
+    let patience = tokio::time::Instant::now()
+        + match write {
+            Write::Renewed(_) => SAVE_PATIENCE,
+            _ => Duration::ZERO,
         };
-        if held.tokens.access_token != stale.access_token {
-            return Ok(());
+    let mut pause = SAVE_PAUSE;
+    let mut races = 0;
+    loop {
+        let fault = match home.write(version, write).await {
+            Ok(Some(_)) => return Ok(()),
+            Ok(None) => match home.load().await {
+                // Gone meanwhile (logged out, revoked): nothing to store.
+                Err(UpstreamError::Unauthorized(_)) => return Ok(()),
+                Ok(held) if held.tokens.access_token != stale.access_token => return Ok(()),
+                Ok(held) => {
+                    races += 1;
+                    if races == SAVE_RACES {
+                        return Err(UpstreamError::Unavailable(
+                            "the renewed token could not be saved".into(),
+                        ));
+                    }
+                    version = held.version;
+                    continue;
+                }
+                Err(fault) => fault,
+            },
+            // The write may have landed with its answer lost: the next try
+            // then meets a changed version and re-reads.
+            Err(fault) => fault,
+        };
+        if tokio::time::Instant::now() + pause > patience {
+            tracing::warn!(error = %fault, "could not store the result of a token refresh");
+            return Err(fault);
         }
-        version = held.version;
+        tokio::time::sleep(pause).await;
+        pause *= 2;
     }
-    Err(UpstreamError::Unavailable(
-        "the renewed token could not be saved".into(),
-    ))
 }

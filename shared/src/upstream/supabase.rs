@@ -41,7 +41,27 @@ struct UserAnswer {
 #[derive(Deserialize, Default)]
 struct ErrorAnswer {
     error_code: Option<String>,
+    /// Older GoTrue releases answer in the OAuth shape (`error`,
+    /// `error_description`) instead of `error_code` and `msg`.
+    error: Option<String>,
     msg: Option<String>,
+}
+
+/// Which grant an error answer is for: `invalid_grant` is a wrong password
+/// on the password grant and a dead refresh token on the refresh grant.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GrantType {
+    Password,
+    Refresh,
+}
+
+impl GrantType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Refresh => "refresh_token",
+        }
+    }
 }
 
 impl AuthClient {
@@ -61,12 +81,14 @@ impl AuthClient {
         password: &Secret,
     ) -> Result<Grant, UpstreamError> {
         let body = json!({ "email": email.as_str(), "password": password.expose() });
-        self.grant("password", body).await
+        self.grant(GrantType::Password, body).await
     }
 
     /// Refresh grant: the answer carries a new refresh token (rotation), so the
     /// caller must persist the returned set. Never retried: a refresh token is
-    /// single use.
+    /// single use. [`UpstreamError::Unauthorized`] means the auth service
+    /// refused the refresh token itself (the upstream login is over); every
+    /// other failure leaves the refresh token as it was.
     pub async fn refresh(&self, tokens: &TokenSet) -> Result<Grant, UpstreamError> {
         let Some(refresh_token) = &tokens.refresh_token else {
             return Err(UpstreamError::Unauthorized(
@@ -74,7 +96,7 @@ impl AuthClient {
             ));
         };
         self.grant(
-            "refresh_token",
+            GrantType::Refresh,
             json!({ "refresh_token": refresh_token.expose() }),
         )
         .await
@@ -102,19 +124,19 @@ impl AuthClient {
 
     async fn grant(
         &self,
-        grant_type: &str,
+        grant_type: GrantType,
         body: serde_json::Value,
     ) -> Result<Grant, UpstreamError> {
         let request = self
             .request(reqwest::Method::POST, "token")?
-            .query(&[("grant_type", grant_type)])
+            .query(&[("grant_type", grant_type.as_str())])
             .json(&body);
         let answer = send(request).await?;
         if answer.status.is_success() {
             let parsed: TokenAnswer = answer.json()?;
             return Ok(into_grant(parsed));
         }
-        Err(grant_error(&answer))
+        Err(grant_error(&answer, grant_type))
     }
 
     fn request(
@@ -154,12 +176,23 @@ fn into_grant(answer: TokenAnswer) -> Grant {
     }
 }
 
-fn grant_error(answer: &Answer) -> UpstreamError {
+fn grant_error(answer: &Answer, grant_type: GrantType) -> UpstreamError {
     if let Some(err) = answer.common_error() {
         return err;
     }
     let parsed: ErrorAnswer = serde_json::from_slice(&answer.body).unwrap_or_default();
-    match parsed.error_code.as_deref() {
+    let code = parsed.error_code.as_deref().or(parsed.error.as_deref());
+    match code {
+        // The refresh token itself is dead: only this ends a stored login.
+        Some(
+            "invalid_grant"
+            | "refresh_token_already_used"
+            | "refresh_token_not_found"
+            | "session_not_found"
+            | "session_expired",
+        ) if grant_type == GrantType::Refresh => {
+            UpstreamError::Unauthorized("the login session ended; log in again".into())
+        }
         Some("invalid_credentials" | "validation_failed" | "invalid_grant") => {
             UpstreamError::InvalidCredentials
         }
@@ -171,6 +204,13 @@ fn grant_error(answer: &Answer) -> UpstreamError {
         }
         Some("refresh_token_already_used" | "refresh_token_not_found" | "session_not_found") => {
             UpstreamError::Unauthorized("the login session ended; log in again".into())
+        }
+        // A refusal of this server's key, not of the user's refresh token:
+        // the login stays (the operator's fix makes it work again).
+        _ if answer.status == http::StatusCode::UNAUTHORIZED
+            && grant_type == GrantType::Refresh =>
+        {
+            UpstreamError::Unavailable("the auth service refused this server's key".into())
         }
         _ if answer.status == http::StatusCode::UNAUTHORIZED => UpstreamError::Unauthorized(
             "the auth service refused the server's SUPABASE_ANON_KEY".into(),

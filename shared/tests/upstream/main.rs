@@ -10,5 +10,6 @@ mod auth;
 mod helpers;
 mod lifecycle;
 mod projection;
+mod renewal;
 mod scoping;
 mod secrets;

@@ -92,6 +92,19 @@ impl RecordStore for DynamoStore {
         Ok(())
     }
 
+    /// `ADD` is not idempotent, and the SDK retries a write whose outcome
+    /// it could not learn (a 500, a connection reset after sending, an
+    /// attempt timeout): if the lost attempt had landed, one call counts
+    /// twice (the create-at-1 path alike: a landed put makes the retry meet
+    /// the item, and the loop adds). A throttling answer means nothing was
+    /// written, so throttling never double-counts. This is harmless by
+    /// construction: every counter is a limit (password attempts,
+    /// registrations, sign-in starts, metadata fetches, `/token` failures
+    /// on a code), an over-count is at most `MAX_ATTEMPTS - 1` per call and
+    /// only ever reaches a limit early (fails closed), and no count is ever
+    /// lost. An exact count would need a per-call token kept in the item
+    /// (`NOT contains(ids, :call)`), an item that grows with the window, for
+    /// no gain a user could notice.
     async fn increment(
         &self,
         key: &str,
