@@ -29,13 +29,21 @@ pub fn object(schema: Value) -> Schema {
     }
 }
 
-fn strip(value: &mut Value) {
-    match value {
+/// Removes the keywords from `schema` and every subschema. The keys of a
+/// `properties` map are field names, not keywords: a field called `title`
+/// stays.
+fn strip(schema: &mut Value) {
+    match schema {
         Value::Object(map) => {
             map.remove("$schema");
             map.remove("format");
             map.remove("title");
-            map.values_mut().for_each(strip);
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("properties", Value::Object(fields)) => fields.values_mut().for_each(strip),
+                    (_, value) => strip(value),
+                }
+            }
         }
         Value::Array(items) => items.iter_mut().for_each(strip),
         _ => {}
@@ -89,5 +97,20 @@ mod tests {
             schema["properties"]["per_creator"]["items"]["properties"]["net_eur"]["type"],
             "number"
         );
+    }
+
+    #[test]
+    fn a_field_named_like_a_keyword_is_kept() {
+        use crate::upstream::dashboard::Earnings;
+        let schema = Value::Object(output_schema::<Earnings>());
+        let transaction = &schema["properties"]["transactions"]["items"];
+        assert_eq!(transaction["properties"]["title"]["type"], "string");
+        assert!(
+            transaction["required"]
+                .as_array()
+                .unwrap()
+                .contains(&"title".into())
+        );
+        assert!(transaction.get("title").is_none(), "the keyword is removed");
     }
 }
