@@ -1,11 +1,15 @@
 //! The documentation page for humans at `/` and `/docs`, and the dashboard
 //! view with demo data it frames, at `/docs/dashboard`.
 //!
-//! The page is a static template (`docs/page.html`) with one placeholder,
-//! `BASE`, for this server's base URL. The base URL can come from the
-//! request's `Host` header, so it is untrusted: it is escaped before it is
-//! filled in. The page's CSP allows inline styles and same-origin frames
+//! The page is a static template (`docs/page.html`) with two placeholders:
+//! `TOOLS`, the tool section generated from the registry ([`tools`]), and
+//! `BASE`, this server's base URL. The base URL can come from the request's
+//! `Host` header, so it is untrusted: it is escaped before it is filled in. The page's CSP allows inline styles and same-origin frames
 //! only, so the template carries no scripts and loads nothing external.
+
+mod tools;
+
+use std::sync::LazyLock;
 
 use crate::resources::DASHBOARD;
 use crate::tools::ToolOutput;
@@ -28,9 +32,15 @@ const DEMO_KPIS: &str = include_str!("docs/demo-kpis.json");
 /// Where the escaped base URL goes in [`TEMPLATE`].
 const BASE: &str = "{{BASE}}";
 
+/// Where the generated tool section goes in [`TEMPLATE`].
+const TOOLS: &str = "{{TOOLS}}";
+
+/// The template with its tool section, built once.
+static WITH_TOOLS: LazyLock<String> = LazyLock::new(|| TEMPLATE.replace(TOOLS, &tools::section()));
+
 /// The page, with `base_url` filled into the connect instructions.
 pub fn page(base_url: &str) -> String {
-    TEMPLATE.replace(BASE, &escape(base_url))
+    WITH_TOOLS.replace(BASE, &escape(base_url))
 }
 
 /// The dashboard view (the very document MCP Apps hosts render) with a demo

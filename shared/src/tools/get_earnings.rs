@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::output_schema;
-use super::{Context, Tool, ToolFailure, ToolOutput, dashboard};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, dashboard};
 use crate::upstream::dashboard::Earnings;
 
 /// How many transactions a result carries at most (newest first).
@@ -59,6 +59,19 @@ pub(super) fn project(body: &[u8]) -> Result<ToolOutput, ToolFailure> {
 impl Tool for GetEarnings {
     fn name(&self) -> &'static str {
         "malgomo_get_earnings"
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Earnings from the payout database.",
+            returns: None,
+            note: Some(
+                "<code>transactions</code> holds at most the <strong>50 newest</strong> transactions, newest first. \
+                 <code>transactions_total</code> gives how many the period has in all, <code>transactions_truncated</code> is \
+                 <code>true</code> when some were left out, and <code>note</code> (present only then) says so. Totals and \
+                 per-creator figures always cover every transaction; ask for a shorter period to see older ones.",
+            ),
+        }
     }
 
     fn reads(&self) -> Option<&'static str> {

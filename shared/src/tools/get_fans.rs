@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use super::schema::output_schema;
-use super::{Context, Tool, ToolFailure, ToolOutput, dashboard};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, dashboard};
 use crate::upstream::dashboard::Fans;
 
 pub struct GetFans;
@@ -13,6 +13,14 @@ pub struct GetFans;
 impl Tool for GetFans {
     fn name(&self) -> &'static str {
         "malgomo_get_fans"
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Fan growth across the agency.",
+            returns: None,
+            note: None,
+        }
     }
 
     fn reads(&self) -> Option<&'static str> {

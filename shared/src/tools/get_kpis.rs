@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use super::schema::output_schema;
-use super::{Context, Tool, ToolFailure, ToolOutput, dashboard};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, dashboard};
 use crate::upstream::dashboard::Kpis;
 
 pub struct GetKpis;
@@ -13,6 +13,14 @@ pub struct GetKpis;
 impl Tool for GetKpis {
     fn name(&self) -> &'static str {
         "malgomo_get_kpis"
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Agency-wide net payout revenue for the chosen period.",
+            returns: None,
+            note: None,
+        }
     }
 
     fn reads(&self) -> Option<&'static str> {

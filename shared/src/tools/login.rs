@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::access::explain;
 use super::output::arguments;
-use super::{Context, Tool, ToolFailure, ToolOutput, annotations, schema};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
 use crate::limits::{Refused, password};
 use crate::protocol::Era;
@@ -35,6 +35,16 @@ struct Input {
 impl Tool for Login {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Log in with email and password. Verifies your access once per session.",
+            returns: Some(
+                "a confirmation naming your email, role and agency, and whether the data tools are available to you.",
+            ),
+            note: None,
+        }
     }
 
     fn definition(&self) -> tool::Tool {

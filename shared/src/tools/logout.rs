@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Context, Tool, ToolFailure, ToolOutput, annotations};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::tool;
 
 pub struct Logout;
@@ -16,6 +16,14 @@ const TITLE: &str = "Log out of MalGomo";
 impl Tool for Logout {
     fn name(&self) -> &'static str {
         "malgomo_logout"
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Clears the session token from this connection and ends the upstream session.",
+            returns: Some("a confirmation; call <code>malgomo_login</code> to log in again."),
+            note: None,
+        }
     }
 
     fn definition(&self) -> tool::Tool {

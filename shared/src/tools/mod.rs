@@ -34,6 +34,9 @@ pub trait Tool: Send + Sync {
     /// The `tools/list` entry: name, title, description, schemas, annotations.
     fn definition(&self) -> tool::Tool;
 
+    /// The docs page's words for this tool.
+    fn docs(&self) -> Docs;
+
     /// What dashboard data the tool reads, as the server's instructions
     /// name it; `None` for a tool that reads none (sign-in tools).
     fn reads(&self) -> Option<&'static str> {
@@ -47,6 +50,19 @@ pub trait Tool: Send + Sync {
 
     async fn call(&self, cx: &mut Context<'_>, arguments: Value)
     -> Result<ToolOutput, ToolFailure>;
+}
+
+/// What the docs page says of a tool besides what its definition says (its
+/// parameters come from the input schema, its fields from the output
+/// schema). HTML, written here, never from input.
+#[derive(Clone, Copy, Debug)]
+pub struct Docs {
+    /// One or two sentences: what it does.
+    pub summary: &'static str,
+    /// What it answers, for a tool without an output schema.
+    pub returns: Option<&'static str>,
+    /// A paragraph after the rest.
+    pub note: Option<&'static str>,
 }
 
 /// Every tool, in the order `tools/list` shows them.

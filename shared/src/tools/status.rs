@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Context, Tool, ToolFailure, ToolOutput, annotations};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login;
@@ -84,6 +84,18 @@ impl Report {
 impl Tool for Status {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn docs(&self) -> Docs {
+        Docs {
+            summary: "Reports whether the connection is logged in, as whom, and when the token expires.",
+            returns: Some(
+                "<code>logged_in</code>, <code>via</code> (<code>login</code>, <code>bearer</code>, \
+                 <code>single_tenant</code> or <code>none</code>), <code>email</code>, <code>role</code>, <code>agency</code>, \
+                 <code>agency_id</code>, <code>token_expires_at</code>, <code>can_read_dashboard</code>, <code>message</code>.",
+            ),
+            note: None,
+        }
     }
 
     fn definition(&self) -> tool::Tool {
