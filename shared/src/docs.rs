@@ -2,7 +2,7 @@
 //! view with demo data it frames, at `/docs/dashboard`.
 //!
 //! The page is a static template (`docs/page.html`) with two placeholders:
-//! `TOOLS`, the tool section generated from the registry ([`tools`]), and
+//! `TOOLS`, the tool section generated from the registry (`docs/tools.rs`), and
 //! `BASE`, this server's base URL. The base URL can come from the request's
 //! `Host` header, so it is untrusted: it is escaped before it is filled in. The page's CSP allows inline styles and same-origin frames
 //! only, so the template carries no scripts and loads nothing external.
