@@ -86,7 +86,8 @@ async fn create_table(config: &Config) -> Result<(), String> {
         .dynamodb_table
         .as_deref()
         .ok_or("--create-table needs DYNAMODB_TABLE")?;
-    let store = malgomo::store::DynamoStore::from_env(table).await;
+    let connection = malgomo::store::Connection::from_env().map_err(|err| err.to_string())?;
+    let store = malgomo::store::DynamoStore::connect(connection, table);
     store.create_table().await.map_err(|err| err.to_string())?;
     println!("DynamoDB table {table:?} is ready (key pk, TTL on ttl)");
     Ok(())

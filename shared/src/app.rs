@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
 use crate::session::{Expiry, SessionKey};
-use crate::store::{DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
+use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -100,7 +100,8 @@ impl App {
         let parts = match &config.dynamodb_table {
             Some(_) if config.session_key.is_none() => return Err(StartError::NoSessionKey),
             Some(table) => {
-                let store = Arc::new(DynamoStore::from_env(table.clone()).await);
+                let connection = Connection::from_env()?;
+                let store = Arc::new(DynamoStore::connect(connection, table.clone()));
                 Parts {
                     store: Some(store.clone()),
                     records: Some(store),

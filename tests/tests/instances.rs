@@ -17,7 +17,9 @@ use aws_sdk_dynamodb::config::{Credentials, Region};
 use malgomo::clock::Clock;
 use malgomo::domain::{Email, Secret};
 use malgomo::session::{SessionId, SessionKey, SessionRecord};
-use malgomo::store::{DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned};
+use malgomo::store::{
+    Connection, DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned,
+};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
@@ -661,11 +663,12 @@ fn silent_endpoint() -> String {
 /// timeout, never a hang.
 #[tokio::test]
 async fn dynamodb_timeout_gives_a_defined_answer_within_the_operation_timeout() {
-    let loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(silent_endpoint());
-    let store = Arc::new(DynamoStore::connect(loader, "malgomo-silent").await);
+    let connection = Connection {
+        region: Region::new("us-east-1"),
+        credentials: Credentials::new("test", "test", None, None, "tests"),
+        endpoint: Some(silent_endpoint()),
+    };
+    let store = Arc::new(DynamoStore::connect(connection, "malgomo-silent"));
     let app = spawn_app_with(Options {
         store: Some(store.clone()),
         records: Some(store),

@@ -12,7 +12,7 @@ mod seal;
 
 use async_trait::async_trait;
 
-pub use dynamo::{ATTEMPT_TIMEOUT, DynamoStore, MAX_ATTEMPTS, OPERATION_TIMEOUT};
+pub use dynamo::{ATTEMPT_TIMEOUT, Connection, DynamoStore, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 pub use memory::MemoryStore;
 pub use records::{Record, RecordStore};
 

@@ -7,18 +7,22 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::BehaviorVersion;
 use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::StoreError;
 
+mod connection;
 mod records;
 mod sessions;
 mod table;
+
+pub use connection::Connection;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -62,20 +66,14 @@ pub struct DynamoStore {
 }
 
 impl DynamoStore {
-    /// Uses the SDK's standard configuration chain (region, credentials,
-    /// `AWS_ENDPOINT_URL_DYNAMODB`). Build once per process.
-    pub async fn from_env(table: impl Into<String>) -> Self {
-        Self::connect(
-            aws_config::defaults(aws_config::BehaviorVersion::latest()),
-            table,
-        )
-        .await
-    }
-
-    /// The client from `loader` with this server's time limits: a DynamoDB
-    /// fault becomes an error within [`OPERATION_TIMEOUT`], never a hang.
-    pub async fn connect(loader: aws_config::ConfigLoader, table: impl Into<String>) -> Self {
-        let shared = loader
+    /// The client for `connection` with this server's time limits: a
+    /// DynamoDB fault becomes an error within [`OPERATION_TIMEOUT`], never a
+    /// hang. Built without I/O, so a cold start does not wait for it.
+    pub fn connect(connection: Connection, table: impl Into<String>) -> Self {
+        let mut config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(connection.region)
+            .credentials_provider(connection.credentials)
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
@@ -86,10 +84,11 @@ impl DynamoStore {
             // Standard mode: exponential backoff with jitter, and the SDK's
             // retry budget (a token bucket per client), so a DynamoDB outage
             // does not multiply into retry storms.
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-            .load()
-            .await;
-        Self::new(Client::new(&shared), table)
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        if let Some(endpoint) = connection.endpoint {
+            config = config.endpoint_url(endpoint);
+        }
+        Self::new(Client::from_conf(config.build()), table)
     }
 
     pub fn new(client: Client, table: impl Into<String>) -> Self {
