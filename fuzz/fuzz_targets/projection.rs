@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let output = malgomo::tools::project_answer(name, body)
         .expect("a data tool")
         .expect("a parsed answer always serialises");
-    let result = output.into_result();
+    let result = serde_json::to_value(output.into_result()).expect("a tool result serialises");
     if result["isError"] == false {
         let structured = &result["structuredContent"];
         assert!(structured.is_object(), "{result}");
