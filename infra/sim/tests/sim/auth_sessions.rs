@@ -1,8 +1,6 @@
 //! Refresh rotation, the reuse window, family revocation, logout and `/auth/v1/user`.
 
-mod common;
-
-use common::{jwt_part, spawn_sim, status_json};
+use crate::common::{jwt_part, spawn_sim, status_json};
 use malgomo_sim::accounts::DEMO_ANON_KEY;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -15,13 +13,13 @@ fn s(v: &Value, key: &str) -> String {
         .to_string()
 }
 
-async fn refreshed(t: &common::TestSim, token: &str) -> Value {
+async fn refreshed(t: &crate::common::TestSim, token: &str) -> Value {
     let (status, body) = status_json(t.refresh(token).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
 
-async fn expect_already_used(t: &common::TestSim, token: &str) {
+async fn expect_already_used(t: &crate::common::TestSim, token: &str) {
     let (status, body) = status_json(t.refresh(token).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(

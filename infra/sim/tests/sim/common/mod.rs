@@ -1,5 +1,4 @@
 //! Shared helpers: a fresh simulator per test and thin HTTP wrappers around it.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use malgomo_sim::Simulator;
 use malgomo_sim::accounts::DEMO_ANON_KEY;

@@ -1,8 +1,6 @@
 //! `/_sim/*` over HTTP, as tests in other languages use it against the binary.
 
-mod common;
-
-use common::{spawn_sim, status_json};
+use crate::common::{spawn_sim, status_json};
 use malgomo_sim::Counters;
 use reqwest::StatusCode;
 use serde_json::json;

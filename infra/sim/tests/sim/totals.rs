@@ -1,8 +1,6 @@
 //! Every documented total adds up, for every period, both agencies and awkward dates.
 
-mod common;
-
-use common::{cents, spawn_sim, sum_cents, sum_u64};
+use crate::common::{cents, spawn_sim, sum_cents, sum_u64};
 use malgomo_sim::accounts::{AGENCY_A, AGENCY_B};
 use malgomo_sim::data::{self, Period};
 use serde_json::Value;

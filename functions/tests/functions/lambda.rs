@@ -12,10 +12,10 @@ use malgomo_tests::accounts;
 use malgomo_tests::lambda::{Function, Upstreams};
 use serde_json::{Value, json};
 
-const FUNCTION_URL_INITIALIZE: &str = include_str!("../../events/function-url-initialize.json");
-const FUNCTION_URL_TOOLS_LIST: &str = include_str!("../../events/function-url-tools-list.json");
-const HTTPAPI_HEALTHZ: &str = include_str!("../../events/httpapi-healthz.json");
-const HTTPAPI_INITIALIZE: &str = include_str!("../../events/httpapi-initialize.json");
+const FUNCTION_URL_INITIALIZE: &str = include_str!("../../../events/function-url-initialize.json");
+const FUNCTION_URL_TOOLS_LIST: &str = include_str!("../../../events/function-url-tools-list.json");
+const HTTPAPI_HEALTHZ: &str = include_str!("../../../events/httpapi-healthz.json");
+const HTTPAPI_INITIALIZE: &str = include_str!("../../../events/httpapi-initialize.json");
 
 const LAMBDA_MCP: &str = env!("CARGO_BIN_EXE_lambda-mcp");
 const LAMBDA_HEALTH: &str = env!("CARGO_BIN_EXE_lambda-health");

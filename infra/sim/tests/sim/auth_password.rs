@@ -1,8 +1,6 @@
 //! Password grant: success shape, JWT claims, every error code, apikey, rate limit.
 
-mod common;
-
-use common::{jwt_part, spawn_sim, status_json};
+use crate::common::{jwt_part, spawn_sim, status_json};
 use malgomo_sim::accounts::{self, DEMO_ANON_KEY};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

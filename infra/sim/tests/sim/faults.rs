@@ -1,8 +1,6 @@
 //! Injected faults, latency, counters and the order count → latency → fault → handling.
 
-mod common;
-
-use common::{spawn_sim, status_json};
+use crate::common::{spawn_sim, status_json};
 use malgomo_sim::{Fault, Target};
 use reqwest::StatusCode;
 use serde_json::json;

@@ -1,8 +1,6 @@
 //! MalGomo API: `/api/me`, roles, agency scoping, periods, token checks, internal fields.
 
-mod common;
-
-use common::{spawn_sim, status_json, without_stamps};
+use crate::common::{spawn_sim, status_json, without_stamps};
 use malgomo_sim::accounts::{self, AGENCY_A, AGENCY_B};
 use malgomo_sim::data::{self, Period};
 use reqwest::StatusCode;
