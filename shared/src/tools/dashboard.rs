@@ -1,18 +1,37 @@
-//! What the three dashboard tools share: the `period` argument and the
-//! shape of their definitions.
+//! A dashboard tool: one backend read for a `period`, shaped into the
+//! tool's result. Every dashboard tool is a row of this one type (see
+//! [`super::dashboards`]); what differs between them is data — the words,
+//! the answer type (which names its endpoint) and the shaping.
 
-use serde::de::DeserializeOwned;
+use async_trait::async_trait;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::output::arguments;
-use super::schema::period_input;
-use super::{Context, ToolFailure, ToolOutput};
+use super::schema::{output_schema, period_input};
+use super::{Context, Docs, Tool, ToolFailure, ToolOutput};
 use super::{access, annotations};
-use crate::domain::{Period, Secret};
-use crate::protocol::tool::{self, Schema, ToolMeta};
+use crate::domain::Period;
+use crate::protocol::tool::{self, ToolMeta};
 use crate::resources;
-use crate::upstream::{ApiClient, UpstreamError, parse_answer};
+use crate::upstream::dashboard::Endpoint;
+use crate::upstream::parse_answer;
+
+/// A read-only dashboard tool over the backend answer `A`, answering `O`.
+pub struct Dashboard<A, O = A> {
+    pub name: &'static str,
+    /// The `tools/list` title (and the annotations' title).
+    pub title: &'static str,
+    /// The `tools/list` description, for agents.
+    pub description: &'static str,
+    /// What it reads, as the server's instructions name it.
+    pub reads: &'static str,
+    /// The docs page's words.
+    pub docs: Docs,
+    /// What the tool makes of the backend's answer; most return it as is.
+    pub shape: fn(A) -> O,
+}
 
 #[derive(Deserialize)]
 struct Input {
@@ -20,38 +39,60 @@ struct Input {
     period: Option<String>,
 }
 
-/// A dashboard tool's whole cx: parse `period`, read from the backend as
-/// the caller, shape the answer into the tool's output.
-pub async fn run<T, O, F>(
-    cx: &mut Context<'_>,
-    args: Value,
-    fetch: impl Fn(ApiClient, Secret, Period) -> F,
-    shape: impl FnOnce(T) -> O,
-) -> Result<ToolOutput, ToolFailure>
+#[async_trait]
+impl<A, O> Tool for Dashboard<A, O>
 where
-    O: Serialize,
-    F: Future<Output = Result<T, UpstreamError>>,
+    A: Endpoint,
+    O: Serialize + JsonSchema + 'static,
 {
-    let period = match period(args)? {
-        Ok(period) => period,
-        Err(refused) => return Ok(refused),
-    };
-    match access::read(cx, |api, token| fetch(api, token, period)).await {
-        Ok(answer) => ToolOutput::structured(&shape(answer)),
-        Err(refused) => Ok(refused),
+    fn name(&self) -> &'static str {
+        self.name
     }
-}
 
-/// What a call makes of a backend answer body: the contract parse (a body
-/// that does not match is a tool error), then the tool's shape.
-pub fn project<T, O>(body: &[u8], shape: impl FnOnce(T) -> O) -> Result<ToolOutput, ToolFailure>
-where
-    T: DeserializeOwned,
-    O: Serialize,
-{
-    match parse_answer::<T>(body) {
-        Ok(answer) => ToolOutput::structured(&shape(answer)),
-        Err(err) => Ok(ToolOutput::error(err.to_string())),
+    fn docs(&self) -> Docs {
+        self.docs
+    }
+
+    fn reads(&self) -> Option<&'static str> {
+        Some(self.reads)
+    }
+
+    /// Its `_meta` names the dashboard view that MCP Apps hosts render its
+    /// results with.
+    fn definition(&self) -> tool::Tool {
+        tool::Tool {
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            input_schema: period_input(),
+            output_schema: Some(output_schema::<O>()),
+            annotations: annotations::upstream_read(self.title),
+            meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.listing.uri)),
+        }
+    }
+
+    /// Parse `period`, read from the backend as the caller, shape the answer.
+    async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
+        let period = match period(args)? {
+            Ok(period) => period,
+            Err(refused) => return Ok(refused),
+        };
+        let read = |api: crate::upstream::ApiClient, token| async move {
+            api.dashboard::<A>(&token, period).await
+        };
+        match access::read(cx, read).await {
+            Ok(answer) => ToolOutput::structured(&(self.shape)(answer)),
+            Err(refused) => Ok(refused),
+        }
+    }
+
+    /// The contract parse (a body that does not match is a tool error),
+    /// then the tool's shape.
+    fn project(&self, body: &[u8]) -> Option<Result<ToolOutput, ToolFailure>> {
+        Some(match parse_answer::<A>(body) {
+            Ok(answer) => ToolOutput::structured(&(self.shape)(answer)),
+            Err(err) => Ok(ToolOutput::error(err.to_string())),
+        })
     }
 }
 
@@ -63,23 +104,4 @@ fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
         None => Ok(Period::default()),
         Some(raw) => Period::parse(raw).map_err(|err| ToolOutput::error(err.to_string())),
     })
-}
-
-/// A read-only data tool's `tools/list` entry; its `_meta` names the
-/// dashboard view that MCP Apps hosts render its results with.
-pub fn definition(
-    name: &'static str,
-    title: &'static str,
-    description: &'static str,
-    output_schema: Schema,
-) -> tool::Tool {
-    tool::Tool {
-        name,
-        title,
-        description,
-        input_schema: period_input(),
-        output_schema: Some(output_schema),
-        annotations: annotations::upstream_read(title),
-        meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.listing.uri)),
-    }
 }

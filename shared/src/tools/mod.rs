@@ -1,15 +1,15 @@
 //! The MCP tools: one file each, same shape (input type, definition,
-//! `call`); this module is the registry. Adding a tool is its file and one
-//! line in [`ALL`]: `tools/list`, the server's instructions and the docs
-//! page's check read the list.
+//! `call`), the dashboard reads rows of one table (`dashboards.rs`); this
+//! module is the registry. Adding a tool is its file (or row) and one line
+//! in [`ALL`]: `tools/list`, the server's instructions and the docs page's
+//! check read the list.
 
 mod access;
 mod annotations;
+mod capped_earnings;
 mod context;
 mod dashboard;
-mod get_earnings;
-mod get_fans;
-mod get_kpis;
+mod dashboards;
 mod login;
 mod logout;
 mod output;
@@ -50,6 +50,13 @@ pub trait Tool: Send + Sync {
 
     async fn call(&self, cx: &mut Context<'_>, arguments: Value)
     -> Result<ToolOutput, ToolFailure>;
+
+    /// What a call answers for the backend answer `body` (the contract
+    /// parse, then the tool's shaping); `None` for a tool that reads no
+    /// dashboard answer.
+    fn project(&self, _body: &[u8]) -> Option<Result<ToolOutput, ToolFailure>> {
+        None
+    }
 }
 
 /// What the docs page says of a tool besides what its definition says (its
@@ -70,9 +77,9 @@ pub static ALL: &[&dyn Tool] = &[
     &login::Login,
     &status::Status,
     &logout::Logout,
-    &get_kpis::GetKpis,
-    &get_fans::GetFans,
-    &get_earnings::GetEarnings,
+    &dashboards::KPIS,
+    &dashboards::FANS,
+    &dashboards::EARNINGS,
 ];
 
 /// What the data tool `name` answers for the backend answer `body` (the
@@ -80,13 +87,7 @@ pub static ALL: &[&dyn Tool] = &[
 /// a tool that reads no dashboard answer. The fuzz targets' entry to the
 /// projection, which a crafted backend answer must never make panic.
 pub fn project_answer(name: &str, body: &[u8]) -> Option<Result<ToolOutput, ToolFailure>> {
-    use crate::upstream::dashboard::{Fans, Kpis};
-    Some(match name {
-        "malgomo_get_kpis" => dashboard::project::<Kpis, _>(body, std::convert::identity),
-        "malgomo_get_fans" => dashboard::project::<Fans, _>(body, std::convert::identity),
-        "malgomo_get_earnings" => get_earnings::project(body),
-        _ => return None,
-    })
+    find(name)?.project(body)
 }
 
 /// Every tool's `tools/list` entry, in order, for mode A (`oauth`) or B.

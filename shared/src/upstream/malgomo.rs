@@ -1,11 +1,11 @@
-//! The MalGomo backend REST API: who am I, and the three dashboard reads.
+//! The MalGomo backend REST API: who am I, and the dashboard reads.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::UpstreamError;
-use super::dashboard::{Earnings, Fans, Kpis};
+use super::dashboard::Endpoint;
 use super::http::send;
 use crate::domain::{InvalidPeriod, Period, Role, Secret};
 
@@ -42,21 +42,13 @@ impl ApiClient {
         self.get("api/me", None, token).await
     }
 
-    pub async fn kpis(&self, token: &Secret, period: Period) -> Result<Kpis, UpstreamError> {
-        self.get("api/dashboard/kpis", Some(period), token).await
-    }
-
-    pub async fn fans(&self, token: &Secret, period: Period) -> Result<Fans, UpstreamError> {
-        self.get("api/dashboard/fans", Some(period), token).await
-    }
-
-    pub async fn earnings(
+    /// The dashboard answer `T` for `period`, from the path `T` names.
+    pub async fn dashboard<T: Endpoint>(
         &self,
         token: &Secret,
         period: Period,
-    ) -> Result<Earnings, UpstreamError> {
-        self.get("api/dashboard/earnings", Some(period), token)
-            .await
+    ) -> Result<T, UpstreamError> {
+        self.get(T::PATH, Some(period), token).await
     }
 
     /// A GET is idempotent, so a 5xx or a failed connection earns exactly one

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use malgomo::domain::{Period, Role, Secret};
+use malgomo::upstream::dashboard::{Earnings, Fans, Kpis};
 use malgomo::upstream::{ApiClient, UpstreamError, build_client};
 use malgomo_sim::accounts::{self, AGENCY_A, AGENCY_B};
 use malgomo_sim::{Fault, Target};
@@ -17,9 +18,9 @@ async fn get(api: &ApiClient, endpoint: &str, token: &Secret) -> Result<(), Upst
     let period = Period::Week;
     match endpoint {
         "me" => api.me(token).await.map(drop),
-        "kpis" => api.kpis(token, period).await.map(drop),
-        "fans" => api.fans(token, period).await.map(drop),
-        "earnings" => api.earnings(token, period).await.map(drop),
+        "kpis" => api.dashboard::<Kpis>(token, period).await.map(drop),
+        "fans" => api.dashboard::<Fans>(token, period).await.map(drop),
+        "earnings" => api.dashboard::<Earnings>(token, period).await.map(drop),
         other => panic!("no endpoint {other}"),
     }
 }
@@ -85,11 +86,14 @@ async fn owner_and_admin_read_every_dashboard_endpoint_for_every_period() {
         let token = t.login(email).await.tokens.access_token;
         for period in Period::ALL {
             let api = &t.upstream.api;
-            let kpis = api.kpis(&token, period).await;
+            let kpis = api.dashboard::<Kpis>(&token, period).await;
             assert!(kpis.is_ok(), "{email} kpis {period}: {kpis:?}");
-            let fans = api.fans(&token, period).await.expect("fans");
+            let fans = api.dashboard::<Fans>(&token, period).await.expect("fans");
             assert_eq!(fans.period, period.as_str());
-            let earnings = api.earnings(&token, period).await.expect("earnings");
+            let earnings = api
+                .dashboard::<Earnings>(&token, period)
+                .await
+                .expect("earnings");
             assert_eq!(earnings.period, period.as_str());
         }
     }
@@ -144,7 +148,7 @@ async fn two_5xx_are_unavailable_after_exactly_one_retry() {
     let err = t
         .upstream
         .api
-        .kpis(&token, Period::Today)
+        .dashboard::<Kpis>(&token, Period::Today)
         .await
         .unwrap_err();
     assert_eq!(
@@ -179,7 +183,7 @@ async fn hung_backend_times_out_as_unavailable_without_a_retry() {
     let err = t
         .upstream
         .api
-        .kpis(&token, Period::Today)
+        .dashboard::<Kpis>(&token, Period::Today)
         .await
         .unwrap_err();
     assert_eq!(err, UpstreamError::Unavailable("timed out".into()));
@@ -253,7 +257,7 @@ async fn backend_429_is_rate_limited_with_retry_after_not_retried() {
     let err = t
         .upstream
         .api
-        .fans(&token, Period::Today)
+        .dashboard::<Fans>(&token, Period::Today)
         .await
         .unwrap_err();
     assert_eq!(
@@ -288,7 +292,7 @@ async fn backend_invalid_period_answer_is_invalid_period() {
     .await;
     let api = ApiClient::new(build_client(settings()), backend.base.clone());
     let err = api
-        .earnings(&Secret::new("token"), Period::Month)
+        .dashboard::<Earnings>(&Secret::new("token"), Period::Month)
         .await
         .unwrap_err();
     let UpstreamError::InvalidPeriod(invalid) = &err else {

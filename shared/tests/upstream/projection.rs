@@ -93,7 +93,7 @@ async fn kpis_keep_exactly_the_documented_fields() {
     let kpis = t
         .upstream
         .api
-        .kpis(&token, Period::Week)
+        .dashboard::<Kpis>(&token, Period::Week)
         .await
         .expect("kpis");
     let json = serde_json::to_value(&kpis).expect("serialises");
@@ -151,7 +151,7 @@ async fn fans_keep_exactly_the_documented_fields() {
     let fans = t
         .upstream
         .api
-        .fans(&token, Period::Week)
+        .dashboard::<Fans>(&token, Period::Week)
         .await
         .expect("fans");
     let json = serde_json::to_value(&fans).expect("serialises");
@@ -188,7 +188,7 @@ async fn earnings_keep_exactly_the_documented_fields() {
     let earnings = t
         .upstream
         .api
-        .earnings(&token, Period::Month)
+        .dashboard::<Earnings>(&token, Period::Month)
         .await
         .expect("earnings");
     assert!(
@@ -230,7 +230,8 @@ async fn kpis_with(edit: impl FnOnce(&mut Value)) -> Result<Kpis, UpstreamError>
     edit(&mut body);
     let backend = Canned::start(200, body.to_string()).await;
     let api = ApiClient::new(build_client(settings()), backend.base.clone());
-    api.kpis(&Secret::new("token"), Period::Today).await
+    api.dashboard::<Kpis>(&Secret::new("token"), Period::Today)
+        .await
 }
 
 fn malformed_message(result: Result<impl std::fmt::Debug, UpstreamError>) -> String {
@@ -275,9 +276,13 @@ async fn non_json_success_body_is_malformed() {
     for body in ["", "<html>502 Bad Gateway</html>", "[]", "null"] {
         let backend = Canned::start(200, body).await;
         let api = ApiClient::new(build_client(settings()), backend.base.clone());
-        let fans = api.fans(&Secret::new("token"), Period::Today).await;
+        let fans = api
+            .dashboard::<Fans>(&Secret::new("token"), Period::Today)
+            .await;
         malformed_message(fans);
-        let earnings = api.earnings(&Secret::new("token"), Period::Today).await;
+        let earnings = api
+            .dashboard::<Earnings>(&Secret::new("token"), Period::Today)
+            .await;
         malformed_message(earnings);
     }
 }

@@ -78,9 +78,12 @@ struct Read {
 
 async fn read(api: &ApiClient, token: &Secret, period: Period) -> Read {
     Read {
-        kpis: api.kpis(token, period).await.expect("kpis"),
-        fans: api.fans(token, period).await.expect("fans"),
-        earnings: api.earnings(token, period).await.expect("earnings"),
+        kpis: api.dashboard::<Kpis>(token, period).await.expect("kpis"),
+        fans: api.dashboard::<Fans>(token, period).await.expect("fans"),
+        earnings: api
+            .dashboard::<Earnings>(token, period)
+            .await
+            .expect("earnings"),
     }
 }
 

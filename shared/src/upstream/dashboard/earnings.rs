@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Endpoint;
+
 /// Earnings from the payout database.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Earnings {
@@ -13,6 +15,10 @@ pub struct Earnings {
     pub transactions: Vec<Transaction>,
     pub per_creator: Vec<CreatorEarnings>,
     pub generated_at: String,
+}
+
+impl Endpoint for Earnings {
+    const PATH: &'static str = "api/dashboard/earnings";
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

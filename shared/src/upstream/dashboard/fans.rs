@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Endpoint;
+
 /// Fan growth across the agency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Fans {
@@ -12,6 +14,10 @@ pub struct Fans {
     pub daily_new: Vec<DailyNewFans>,
     pub per_creator: Vec<CreatorFans>,
     pub generated_at: String,
+}
+
+impl Endpoint for Fans {
+    const PATH: &'static str = "api/dashboard/fans";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

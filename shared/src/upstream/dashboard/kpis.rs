@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Endpoint;
+
 /// Agency-wide net payout revenue for the period. Unknown fields of the
 /// backend's answer are dropped on parse; a missing one is an error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -16,6 +18,10 @@ pub struct Kpis {
     pub creator_count: u64,
     pub per_creator: Vec<CreatorNet>,
     pub latest_fetched_at: String,
+}
+
+impl Endpoint for Kpis {
+    const PATH: &'static str = "api/dashboard/kpis";
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
