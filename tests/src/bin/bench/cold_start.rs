@@ -63,6 +63,7 @@ pub async fn report(samples: usize, dir: Option<&Path>) {
         ];
         if let Some(table) = table {
             env.push(("DYNAMODB_TABLE", table.clone()));
+            env.push(("SESSION_KEY", malgomo_tests::TEST_SESSION_KEY.to_owned()));
         }
         for (event_label, event) in [("GET /healthz", HEALTHZ), ("initialize", INITIALIZE)] {
             let event: Value = serde_json::from_str(event).expect("a sample event");
