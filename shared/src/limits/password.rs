@@ -48,8 +48,25 @@ pub const SLOWED: Limit = Limit {
 };
 
 /// Counts one password attempt for `email` from `address`; `Err` when it
-/// must not reach the backend (with how long to wait).
+/// must not reach the backend (with how long to wait). A store failure
+/// refuses the attempt (limits fail closed) and is logged here, once for
+/// both callers.
 pub async fn admit(
+    records: &dyn RecordStore,
+    email: &Email,
+    address: AddressKey,
+    now_ms: i64,
+) -> Result<(), Refused> {
+    count_attempt(records, email, address, now_ms)
+        .await
+        .inspect_err(|refused| {
+            if let Refused::Store(err) = refused {
+                tracing::error!(error = %err, "login throttle unavailable; attempt refused");
+            }
+        })
+}
+
+async fn count_attempt(
     records: &dyn RecordStore,
     email: &Email,
     address: AddressKey,
@@ -74,7 +91,7 @@ pub async fn succeeded(records: &dyn RecordStore, email: &Email, address: Addres
     let pair = pair(email.as_str(), address);
     for limit in [PER_PAIR, SLOWED] {
         if let Err(err) = limit.forget(records, &pair, now_ms).await {
-            tracing::debug!(error = %err, "password attempt count not reset");
+            tracing::debug!(error = %err, "login attempt count not reset");
         }
     }
 }

@@ -93,8 +93,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(wait.secs()));
             return response;
         }
-        Err(Refused::Store(err)) => {
-            tracing::error!(error = %err, "password throttle unavailable");
+        Err(Refused::Store(_)) => {
             return unavailable();
         }
     }

@@ -121,8 +121,7 @@ impl Tool for Login {
                     "too many login attempts for this account from your network — try again in {wait}; the password was not checked"
                 )));
             }
-            Err(Refused::Store(err)) => {
-                tracing::error!(error = %err, "password throttle unavailable");
+            Err(Refused::Store(_)) => {
                 return Ok(ToolOutput::error(
                     "login is temporarily unavailable — try again in a minute",
                 ));
