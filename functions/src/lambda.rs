@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, header};
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, service_fn};
-use malgomo::web::{ClientIp, edge};
+use malgomo::web::{ClientIp, edge, reply};
 use malgomo::{App, Config, Host, router};
 use tokio::sync::OnceCell;
 
@@ -104,19 +104,15 @@ fn function_url_domain(request: &Request) -> Result<String, lambda_http::Error> 
 /// next event tries again).
 fn unavailable(err: &lambda_http::Error) -> http::Response<Body> {
     tracing::error!(error = %err, "the app could not start");
-    let mut response = http::Response::new(Body::Text(
-        r#"{"error":"server_unavailable","error_description":"the server could not start; see its logs"}"#
-            .to_owned(),
-    ));
-    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
+    let mut response = reply::error(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        "server_unavailable",
+        "the server could not start; see its logs",
     );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    response
+    to_lambda(response)
 }
 
 /// One event → one response. Lambda buffers, so streams never occur here
@@ -133,7 +129,12 @@ pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
         Body::Binary(binary) => Bytes::from(binary),
         _ => Bytes::new(),
     };
-    let response = router::handle(app, http::Request::from_parts(parts, bytes)).await;
+    to_lambda(router::handle(app, http::Request::from_parts(parts, bytes)).await)
+}
+
+/// A router response as Lambda returns it: repeated headers joined, text
+/// bodies as text.
+fn to_lambda(response: reply::Response) -> http::Response<Body> {
     let (mut parts, body) = response.into_parts();
     join_repeated_headers(&mut parts.headers);
     let body = match body.into_bytes() {

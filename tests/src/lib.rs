@@ -146,12 +146,7 @@ impl TestApp {
 
     /// A fresh MCP client without a session.
     pub fn client(&self) -> Mcp {
-        Mcp {
-            http: reqwest::Client::new(),
-            url: self.mcp_url(),
-            session: None,
-            bearer: None,
-        }
+        Mcp::at(&self.mcp_url())
     }
 
     /// A fresh MCP client without a session, connecting from `ip` (a
@@ -218,6 +213,16 @@ pub fn request(id: i64, method: &str, params: Value) -> Value {
 }
 
 impl Mcp {
+    /// A fresh client of the endpoint at `url`, without session or bearer.
+    pub fn at(url: &str) -> Mcp {
+        Mcp {
+            http: reqwest::Client::new(),
+            url: url.to_owned(),
+            session: None,
+            bearer: None,
+        }
+    }
+
     /// A POST with the standard headers plus the session and bearer held.
     pub fn post(&self) -> reqwest::RequestBuilder {
         let mut builder = self

@@ -130,12 +130,7 @@ impl Account {
 }
 
 fn mcp_client(front: &FrontDoor) -> Mcp {
-    Mcp {
-        http: reqwest::Client::new(),
-        url: format!("{}/mcp", front.base),
-        session: None,
-        bearer: None,
-    }
+    Mcp::at(&format!("{}/mcp", front.base))
 }
 
 /// Mode B end to end: initialize, login, every data tool, status, logout,

@@ -19,12 +19,7 @@ const OWNER: &str = "owner@agency-a.test";
 const LEASE: Duration = Duration::from_secs(20);
 
 fn client(server: &Server) -> Mcp {
-    Mcp {
-        http: reqwest::Client::new(),
-        url: server.mcp_url(),
-        session: None,
-        bearer: None,
-    }
+    Mcp::at(&server.mcp_url())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,9 +73,7 @@ fn session_client(index: usize, url: &str) -> Mcp {
             .local_address(IpAddr::V4(address))
             .build()
             .expect("an HTTP client"),
-        url: url.to_owned(),
-        session: None,
-        bearer: None,
+        ..Mcp::at(url)
     }
 }
 
