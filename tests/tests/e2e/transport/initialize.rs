@@ -1,0 +1,112 @@
+//! `initialize` and version negotiation: the answer's id, the echoed or
+//! offered version, the session id header, the capabilities.
+
+use malgomo_tests::{request, spawn_app};
+use serde_json::json;
+
+use super::{INVALID_PARAMS, initialize_params, is_visible_ascii, post};
+
+#[tokio::test]
+async fn initialize_with_id_zero_is_answered_with_id_zero() {
+    let app = spawn_app().await;
+    let answer = post(
+        &app.client(),
+        &request(0, "initialize", initialize_params("2025-06-18")),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.content_type().starts_with("application/json"));
+    let body = answer.json();
+    assert_eq!(body["jsonrpc"], "2.0");
+    assert_eq!(body["id"], json!(0), "{body}");
+    assert!(body.get("error").is_none(), "{body}");
+    assert_eq!(body["result"]["protocolVersion"], "2025-06-18");
+    assert_eq!(body["result"]["serverInfo"]["name"], "malgomo-mcp");
+}
+
+#[tokio::test]
+async fn initialize_echoes_every_supported_version() {
+    let app = spawn_app().await;
+    for version in ["2025-03-26", "2025-06-18", "2025-11-25"] {
+        let answer = post(
+            &app.client(),
+            &request(1, "initialize", initialize_params(version)),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{version}: {}", answer.body);
+        assert_eq!(
+            answer.json()["result"]["protocolVersion"],
+            version,
+            "{version} is echoed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn initialize_offers_latest_for_older_or_unknown_versions() {
+    let app = spawn_app().await;
+    for version in ["2024-11-05", "2099-01-01", "not-a-version"] {
+        let answer = post(
+            &app.client(),
+            &request(1, "initialize", initialize_params(version)),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{version}: {}", answer.body);
+        assert_eq!(
+            answer.json()["result"]["protocolVersion"],
+            "2025-11-25",
+            "{version} gets our latest"
+        );
+        assert!(answer.header("mcp-session-id").is_some(), "{version}");
+    }
+}
+
+#[tokio::test]
+async fn initialize_returns_a_self_authenticating_session_id_in_the_header() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let answer = post(
+            &app.client(),
+            &request(0, "initialize", initialize_params("2025-06-18")),
+        )
+        .await;
+        assert_eq!(answer.status, 200);
+        let id = answer
+            .header("mcp-session-id")
+            .expect("Mcp-Session-Id on initialize")
+            .to_owned();
+        assert!(is_visible_ascii(&id), "session id {id:?} is visible ASCII");
+        let issued = app.app.sessions.verify(&id).expect("the id verifies");
+        assert_eq!(
+            issued.issued_at_ms,
+            malgomo::clock::Clock::now_ms(app.clock.as_ref()),
+            "it carries its issue time"
+        );
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1], "every session gets its own id");
+}
+
+#[tokio::test]
+async fn initialize_advertises_the_tools_capability() {
+    let app = spawn_app().await;
+    let answer = post(
+        &app.client(),
+        &request(0, "initialize", initialize_params("2025-11-25")),
+    )
+    .await;
+    let result = &answer.json()["result"];
+    assert!(result["capabilities"]["tools"].is_object(), "{result}");
+    assert!(result["serverInfo"]["version"].is_string(), "{result}");
+}
+
+#[tokio::test]
+async fn initialize_without_protocol_version_is_invalid_params() {
+    let app = spawn_app().await;
+    let answer = post(&app.client(), &request(3, "initialize", json!({}))).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.error_code(), INVALID_PARAMS);
+    assert_eq!(answer.json()["id"], 3);
+    assert!(answer.header("mcp-session-id").is_none(), "no session");
+}
