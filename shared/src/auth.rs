@@ -37,31 +37,32 @@ impl Bearer {
     }
 }
 
-/// Who is calling: mode B may carry a user's Supabase token; mode A always
-/// carries our access token, validated into the grant behind it.
+/// Who is calling, decided once per request by the router — the one place
+/// that knows the server's mode. Mode B: no token, or the user's own
+/// upstream token. Mode A: our access token, validated into the grant
+/// behind it (a request without one never gets this far).
 #[derive(Clone, Debug, Default)]
-pub struct Auth {
-    pub bearer: Option<Bearer>,
-    pub grant: Option<GrantAccess>,
+pub enum Auth {
+    #[default]
+    Anonymous,
+    /// Mode B: `Authorization: Bearer` carries the user's upstream token.
+    Bearer(Bearer),
+    /// Mode A: one of our access tokens, and the grant it opens.
+    Granted(GrantAccess),
 }
 
 impl Auth {
     /// Mode B: an `Authorization: Bearer` is the user's upstream token.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        Self {
-            bearer: Bearer::from_headers(headers),
-            grant: None,
-        }
+        Bearer::from_headers(headers).map_or(Self::Anonymous, Self::Bearer)
     }
 
-    /// Mode A: a validated access token of ours.
-    pub fn granted(token: &str, grant: GrantAccess) -> Self {
-        Self {
-            bearer: Some(Bearer {
-                token: Secret::new(token),
-                identity: grant.identity.clone(),
-            }),
-            grant: Some(grant),
+    /// What a session binds to: the bearer's hash, or the grant's user.
+    pub fn identity(&self) -> Option<&str> {
+        match self {
+            Self::Anonymous => None,
+            Self::Bearer(bearer) => Some(&bearer.identity),
+            Self::Granted(grant) => Some(&grant.identity),
         }
     }
 }

@@ -80,12 +80,7 @@ async fn authenticate(app: &App, headers: &http::HeaderMap) -> Result<Auth, Resp
     if !app.config.oauth_enabled() {
         return Ok(Auth::from_headers(headers));
     }
-    let grant = oauth::bearer::validate(app, headers).await?;
-    let token = Auth::from_headers(headers)
-        .bearer
-        .map(|bearer| bearer.token.expose().to_owned())
-        .unwrap_or_default();
-    Ok(Auth::granted(&token, grant))
+    Ok(Auth::Granted(oauth::bearer::validate(app, headers).await?))
 }
 
 fn not_allowed(allow: &'static str) -> Response {

@@ -24,7 +24,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             "Bad Request: Mcp-Session-Id header is required",
         );
     }
-    let open = match resolve::session(app, headers, auth.bearer.as_ref(), None).await {
+    let open = match resolve::session(app, headers, auth.identity(), None).await {
         Ok(Some(open)) => open,
         Ok(None) => return resolve::not_found(None),
         Err(refused) => return refused,

@@ -14,7 +14,7 @@ use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::stateless;
 use super::{Call, resolve};
 use crate::app::App;
-use crate::auth::{Auth, Bearer};
+use crate::auth::Auth;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{
     self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError,
@@ -54,7 +54,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     }
     match payload {
         Payload::Single(Message::Request(req)) if req.method == INITIALIZE => {
-            start_session(app, req, auth.bearer.as_ref(), answer).await
+            start_session(app, req, auth.identity(), answer).await
         }
         Payload::Single(Message::Request(req))
             if !methods::is_known(Era::Sessionful, &req.method) =>
@@ -68,12 +68,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
 
 /// `initialize`: negotiate, hand out a new session id. The version header
 /// is not checked here: the body negotiates.
-async fn start_session(
-    app: &App,
-    req: Request,
-    bearer: Option<&Bearer>,
-    answer: Answer,
-) -> Response {
+async fn start_session(app: &App, req: Request, owner: Option<&str>, answer: Answer) -> Response {
     let (version, result) = match initialize::negotiate(req.params, app.config.oauth_enabled()) {
         Ok(negotiated) => negotiated,
         Err(error) => {
@@ -83,7 +78,6 @@ async fn start_session(
     // Nothing is stored: the id carries its issue time and version under
     // the deployment's MAC, bound to the bearer's identity if any. A
     // connection costs storage only once it holds a login.
-    let owner = bearer.map(|b| b.identity.as_str());
     let id = app.sessions.issue(app.clock.now_ms(), version, owner);
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
     let mut response = rpc(StatusCode::OK, &Reply::typed(req.id, &result), answer);
@@ -119,8 +113,7 @@ async fn serve(
             );
         }
     };
-    let session = match resolve::session(app, headers, auth.bearer.as_ref(), first_id.clone()).await
-    {
+    let session = match resolve::session(app, headers, auth.identity(), first_id.clone()).await {
         Ok(session) => session,
         Err(refused) => return refused,
     };

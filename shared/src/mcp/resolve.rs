@@ -12,7 +12,6 @@ use super::answer::{refuse, store_failure};
 use super::negotiate::SESSION_ID;
 
 use crate::app::App;
-use crate::auth::Bearer;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
 use crate::session::{OpenSession, SessionRecord};
 use crate::store::{Lookup, Versioned};
@@ -21,11 +20,11 @@ use crate::web::Response;
 pub async fn session(
     app: &App,
     headers: &HeaderMap,
-    bearer: Option<&Bearer>,
+    caller: Option<&str>,
     id: Option<Id>,
 ) -> Result<Option<OpenSession>, Response> {
     let Some(raw) = headers.get(SESSION_ID) else {
-        return match bearer {
+        return match caller {
             Some(_) => Ok(None),
             None => Err(refuse(
                 StatusCode::BAD_REQUEST,
@@ -35,11 +34,10 @@ pub async fn session(
             )),
         };
     };
-    let caller = bearer.map(|b| b.identity.as_str());
     // The id authenticates itself: a forged one costs no storage read, and
     // one issued to another identity is refused outright (never served).
     let Some(issued) = raw.to_str().ok().and_then(|raw| app.sessions.verify(raw)) else {
-        return unknown(bearer, id).map_or(Ok(None), Err);
+        return unknown(caller, id).map_or(Ok(None), Err);
     };
     if !issued.belongs_to(caller) {
         return Err(not_found(id));
@@ -66,7 +64,7 @@ pub async fn session(
             },
             version: 0,
         },
-        _ => return unknown(bearer, id).map_or(Ok(None), Err),
+        _ => return unknown(caller, id).map_or(Ok(None), Err),
     };
     Ok(Some(OpenSession {
         id: issued.id,
@@ -77,8 +75,8 @@ pub async fn session(
 
 /// An id that names no session for this caller: with a bearer the request
 /// is served without one (`None`), without a bearer it is 404.
-fn unknown(bearer: Option<&Bearer>, id: Option<Id>) -> Option<Response> {
-    bearer.is_none().then(|| not_found(id))
+fn unknown(caller: Option<&str>, id: Option<Id>) -> Option<Response> {
+    caller.is_none().then(|| not_found(id))
 }
 
 pub fn not_found(id: Option<Id>) -> Response {

@@ -48,7 +48,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     // otherwise may go without one): else a junk token holds a connection
     // open for free. Sessionless bearer clients are told no stream is
     // offered (405, which clients take as "no SSE here").
-    let session = match resolve::session(app, headers, auth.bearer.as_ref(), None).await {
+    let session = match resolve::session(app, headers, auth.identity(), None).await {
         Ok(Some(session)) => session,
         Ok(None) => return not_allowed(),
         Err(refused) => return refused,

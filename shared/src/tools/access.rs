@@ -5,43 +5,13 @@
 use crate::domain::Secret;
 use crate::oauth::upstream::GrantHome;
 use crate::protocol::Era;
-use crate::session::Login;
 use crate::session::renew::SessionHome;
 use crate::upstream::renewal::{self, TokenHome};
 use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
 
-use super::{Context, ToolOutput};
-
-/// The token a call will use, by precedence.
-enum Credential {
-    /// Mode A: the grant behind our access token; renewed server-side.
-    Grant(crate::oauth::GrantAccess),
-    /// `Authorization: Bearer` on this request: the client owns its renewal.
-    Bearer(TokenSet),
-    /// The session's `malgomo_login`; refreshed and persisted here.
-    Session(TokenSet),
-    /// `MALGOMO_API_TOKEN` for anonymous sessions (`MALGOMO_SINGLE_TENANT=true`).
-    SingleTenant(TokenSet),
-}
+use super::{Context, Credential, ToolOutput};
 
 const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
-
-fn credential(cx: &Context<'_>) -> Option<Credential> {
-    if let Some(grant) = &cx.auth.grant {
-        return Some(Credential::Grant(grant.clone()));
-    }
-    if let Some(bearer) = &cx.auth.bearer {
-        return Some(Credential::Bearer(TokenSet::bearer(bearer.token.clone())));
-    }
-    if let Some(login) = cx.login() {
-        return Some(Credential::Session(login.tokens.clone()));
-    }
-    let config = &cx.app.config;
-    match (&config.api_token, config.single_tenant) {
-        (Some(token), true) => Some(Credential::SingleTenant(TokenSet::bearer(token.clone()))),
-        _ => None,
-    }
-}
 
 /// Runs one backend read for the caller. `Err` is the tool result to return.
 pub async fn read<T, F>(
@@ -51,24 +21,26 @@ pub async fn read<T, F>(
 where
     F: Future<Output = Result<T, UpstreamError>>,
 {
-    let Some(credential) = credential(cx) else {
-        return Err(ToolOutput::error(match cx.era {
-            Era::Sessionful => NOT_LOGGED_IN,
-            Era::Stateless => super::STATELESS_LOGIN,
-        }));
-    };
     let api = cx.app.upstream.api.clone();
     let fetch = |token| fetch(api.clone(), token);
-    let result = match credential {
-        Credential::Session(tokens) => read_as_session(cx, &tokens, fetch).await,
+    let result = match cx.credential() {
+        Credential::None => {
+            return Err(ToolOutput::error(match cx.era {
+                Era::Sessionful => NOT_LOGGED_IN,
+                Era::Stateless => super::STATELESS_LOGIN,
+            }));
+        }
+        Credential::Session(login) => {
+            let tokens = login.tokens.clone();
+            read_as_session(cx, &tokens, fetch).await
+        }
         Credential::Grant(grant) => {
-            let home = GrantHome::new(cx.app, &grant);
+            let home = GrantHome::new(cx.app, grant);
             read_with(cx.app, &home, &grant.login.tokens, fetch).await
         }
         // The client (or the operator) owns these tokens' renewal.
-        Credential::Bearer(tokens) | Credential::SingleTenant(tokens) => {
-            fetch(tokens.access_token).await
-        }
+        Credential::Bearer(bearer) => fetch(bearer.token.clone()).await,
+        Credential::SingleTenant(token) => fetch(token.clone()).await,
     };
     result.map_err(|err| ToolOutput::error(explain(cx, &err)))
 }
@@ -129,23 +101,18 @@ where
 /// The agent-facing message for an upstream failure.
 pub fn explain(cx: &Context<'_>, err: &UpstreamError) -> String {
     match err {
-        UpstreamError::Unauthorized(_) if cx.auth.grant.is_some() => {
-            "unauthorized — your MalGomo sign-in has ended; reconnect the connector in your app to sign in again".into()
-        }
-        UpstreamError::Unauthorized(_) if cx.auth.bearer.is_some() => {
-            "unauthorized — the bearer token on this connection was refused (expired or invalid); reconnect with a fresh token".into()
-        }
-        UpstreamError::Unauthorized(_) => {
-            "not logged in — your MalGomo login expired or was revoked; call malgomo_login with your MalGomo email and password".into()
-        }
-        UpstreamError::Forbidden(_) => match cx
-            .auth
-            .grant
-            .as_ref()
-            .map(|grant| &grant.login)
-            .or(cx.login())
-            .map(|login: &Login| login.me.role)
-        {
+        UpstreamError::Unauthorized(_) => match cx.credential() {
+            Credential::Grant(_) => {
+                "unauthorized — your MalGomo sign-in has ended; reconnect the connector in your app to sign in again".into()
+            }
+            Credential::Bearer(_) => {
+                "unauthorized — the bearer token on this connection was refused (expired or invalid); reconnect with a fresh token".into()
+            }
+            _ => {
+                "not logged in — your MalGomo login expired or was revoked; call malgomo_login with your MalGomo email and password".into()
+            }
+        },
+        UpstreamError::Forbidden(_) => match cx.credential().login().map(|login| login.me.role) {
             Some(role) => format!(
                 "forbidden — dashboard data is owner/admin only; you are a {role}"
             ),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::access::explain;
 use super::output::arguments;
-use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations, schema};
+use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
 use crate::limits::{Refused, password};
 use crate::protocol::Era;
@@ -79,18 +79,20 @@ impl Tool for Login {
     }
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        if let Some(grant) = &cx.auth.grant {
+        let credential = cx.credential();
+        if let Credential::Grant(grant) = credential {
             let me = &grant.login.me;
             return Ok(ToolOutput::text(format!(
                 "You are already signed in as {} ({} of {}): on this server sign-in happens when the connector is added, in your browser — no login tool is needed. To switch accounts, reconnect the connector.",
                 me.email, me.role, me.agency_name
             )));
         }
-        if cx.era == Era::Stateless && cx.auth.bearer.is_none() {
+        let has_bearer = matches!(credential, Credential::Bearer(_));
+        if cx.era == Era::Stateless && !has_bearer {
             return Ok(ToolOutput::error(STATELESS_LOGIN));
         }
         let input: Input = arguments(args)?;
-        if cx.auth.bearer.is_some() {
+        if has_bearer {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",
             ));

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations};
+use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations};
+use crate::oauth::GrantAccess;
 use crate::protocol::tool;
 
 pub struct Logout;
@@ -40,26 +41,17 @@ impl Tool for Logout {
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
-        if let Some(grant) = &cx.auth.grant {
-            let email = grant.login.me.email.clone();
-            return Ok(
-                match crate::oauth::revoke_grant(cx.app, &grant.grant_id).await {
-                    Ok(()) => ToolOutput::text(format!(
-                        "Signed out {email}: this connector's tokens are revoked. Reconnect the connector to sign in again."
-                    )),
-                    Err(err) => {
-                        ToolOutput::error(format!("could not sign out ({err}) — try again"))
-                    }
-                },
-            );
-        }
-        let Some(login) = cx.login().cloned() else {
-            let text = if cx.auth.bearer.is_some() {
-                "this connection authenticates with a bearer token, which the client holds; nothing to log out here — disconnect or drop the token in the client"
-            } else {
-                "not logged in — nothing to do"
-            };
-            return Ok(ToolOutput::text(text));
+        let login = match cx.credential() {
+            Credential::Grant(grant) => return Ok(sign_out(cx, grant).await),
+            Credential::Session(login) => login.clone(),
+            Credential::Bearer(_) => {
+                return Ok(ToolOutput::text(
+                    "this connection authenticates with a bearer token, which the client holds; nothing to log out here — disconnect or drop the token in the client",
+                ));
+            }
+            Credential::SingleTenant(_) | Credential::None => {
+                return Ok(ToolOutput::text("not logged in — nothing to do"));
+            }
         };
         if let Err(err) = cx.update_session(|record| record.login = None).await {
             return Ok(ToolOutput::error(format!(
@@ -76,5 +68,16 @@ impl Tool for Logout {
             "Logged out {}. Call malgomo_login to log in again.",
             login.me.email
         )))
+    }
+}
+
+/// Mode A: logging out revokes the connector's grant.
+async fn sign_out(cx: &Context<'_>, grant: &GrantAccess) -> ToolOutput {
+    match crate::oauth::revoke_grant(cx.app, &grant.grant_id).await {
+        Ok(()) => ToolOutput::text(format!(
+            "Signed out {}: this connector's tokens are revoked. Reconnect the connector to sign in again.",
+            grant.login.me.email
+        )),
+        Err(err) => ToolOutput::error(format!("could not sign out ({err}) — try again")),
     }
 }

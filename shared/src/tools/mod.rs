@@ -8,6 +8,7 @@ mod access;
 mod annotations;
 mod capped_earnings;
 mod context;
+mod credential;
 mod dashboard;
 mod dashboards;
 mod login;
@@ -20,6 +21,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 pub use context::Context;
+pub use credential::Credential;
 pub use login::NAME as LOGIN;
 pub use login::STATELESS_LOGIN;
 pub use output::{ToolFailure, ToolOutput};

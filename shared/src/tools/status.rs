@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::output::arguments;
 use super::schema::no_input;
-use super::{Context, Docs, Tool, ToolFailure, ToolOutput, annotations};
+use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login;
@@ -112,28 +112,30 @@ impl Tool for Status {
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
         let _: serde_json::Map<String, Value> = arguments(args)?;
-        let report = if let Some(grant) = &cx.auth.grant {
-            Report::of_login(
+        let report = match cx.credential() {
+            Credential::Grant(grant) => Report::of_login(
                 "oauth",
                 &grant.login,
                 "Signed in at connect; the token renews automatically.",
-            )
-        } else if let Some(login) = cx.login() {
-            Report::of_login("login", login, "Logged in through malgomo_login.")
-        } else if let Some(bearer) = &cx.auth.bearer {
-            let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
-            Report {
-                email: claims.email,
-                token_expires_at: claims.exp.and_then(rfc3339),
-                ..Report::plain(
-                    "bearer",
-                    "Authenticated by the bearer token on this connection; the backend checks it on each call.",
-                )
+            ),
+            Credential::Session(login) => {
+                Report::of_login("login", login, "Logged in through malgomo_login.")
             }
-        } else if cx.app.config.single_tenant && cx.app.config.api_token.is_some() {
-            Report::plain("single_tenant", "Using this server's single-tenant token.")
-        } else {
-            Report {
+            Credential::Bearer(bearer) => {
+                let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
+                Report {
+                    email: claims.email,
+                    token_expires_at: claims.exp.and_then(rfc3339),
+                    ..Report::plain(
+                        "bearer",
+                        "Authenticated by the bearer token on this connection; the backend checks it on each call.",
+                    )
+                }
+            }
+            Credential::SingleTenant(_) => {
+                Report::plain("single_tenant", "Using this server's single-tenant token.")
+            }
+            Credential::None => Report {
                 logged_in: false,
                 ..Report::plain(
                     "none",
@@ -144,7 +146,7 @@ impl Tool for Status {
                         Era::Stateless => super::STATELESS_LOGIN,
                     },
                 )
-            }
+            },
         };
         ToolOutput::structured(&report)
     }
