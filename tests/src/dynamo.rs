@@ -2,11 +2,12 @@
 //! SDK clients pointed at it, with a request counter for budget tests.
 //!
 //! `MALGOMO_TEST_DYNAMODB` names a running server (scripts/test starts
-//! one); without it the first test that needs one starts `moto_server` from
-//! PATH, watched so it dies with the test process.
+//! one); without it the first test that needs one starts a [`Moto`] that
+//! lives as long as the test process.
+//!
+//! [`Moto`]: crate::moto::Moto
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -26,35 +27,9 @@ pub fn endpoint() -> String {
     ENDPOINT
         .get_or_init(|| match std::env::var("MALGOMO_TEST_DYNAMODB") {
             Ok(url) if !url.is_empty() => url,
-            _ => start_moto(),
+            _ => crate::moto::Moto::start().keep(),
         })
         .clone()
-}
-
-fn start_moto() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port();
-    // The shell kills moto when our stdin pipe closes, i.e. when the test
-    // process exits, however it exits.
-    let script =
-        format!("moto_server -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid");
-    let child = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("moto_server runs (pip install 'moto[server]', or set MALGOMO_TEST_DYNAMODB)");
-    // Keep the pipe open for the life of the process.
-    std::mem::forget(child);
-    let address = format!("127.0.0.1:{port}");
-    for _ in 0..400 {
-        if std::net::TcpStream::connect(&address).is_ok() {
-            return format!("http://{address}");
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("moto_server did not start on {address}");
 }
 
 /// Counts DynamoDB operations as they go on the wire (retries included).

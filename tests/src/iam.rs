@@ -5,22 +5,17 @@
 //! one of those users and is checked against the user's policy: moto checks
 //! the actions, not the resource ARNs (its own table ARNs do not match
 //! CloudFormation's), so the users' statements carry `Resource: "*"`.
-//!
-//! `MALGOMO_TEST_MOTO_SERVER` names the `moto_server` executable
-//! (scripts/test sets it); otherwise it is looked up on PATH.
-
-use std::process::Stdio;
-use std::time::Duration;
 
 use malgomo::store::DynamoStore;
 use serde_json::json;
-use tokio::process::{Child, Command};
 
-/// One moto server, killed on drop.
+use crate::moto::Moto;
+
+/// One moto server, stopped on drop.
 pub struct IamDynamo {
     pub endpoint: String,
     http: reqwest::Client,
-    _server: Child,
+    _moto: Moto,
 }
 
 /// An IAM user's access key.
@@ -43,34 +38,14 @@ impl AccessKey {
 impl IamDynamo {
     /// Starts moto (authorization off until [`IamDynamo::enforce`]).
     pub async fn start() -> IamDynamo {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let binary =
-            std::env::var("MALGOMO_TEST_MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_owned());
-        let server = Command::new(&binary)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {binary}: {err}"));
-        let endpoint = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
-        let ready = format!("{endpoint}/moto-api/");
-        for _ in 0..400 {
-            if http.get(&ready).send().await.is_ok() {
-                return IamDynamo {
-                    endpoint,
-                    http,
-                    _server: server,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+        let moto = tokio::task::spawn_blocking(Moto::start)
+            .await
+            .expect("moto starts");
+        IamDynamo {
+            endpoint: moto.endpoint.clone(),
+            http: reqwest::Client::new(),
+            _moto: moto,
         }
-        panic!("moto_server did not start on {endpoint}");
     }
 
     /// Creates a table with TTL (before [`IamDynamo::enforce`]); returns its name.

@@ -7,8 +7,10 @@ pub mod dynamo;
 pub mod fault_proxy;
 pub mod iam;
 pub mod lambda;
+pub mod moto;
 pub mod oauth;
 pub mod process;
+pub mod rpc;
 pub mod template;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use serde_json::{Value, json};
 
 pub use malgomo_sim::{Fault, Target, accounts};
 pub use reqwest;
+pub use rpc::request;
 
 /// The `SESSION_KEY` of every test app (they form one deployment).
 pub const TEST_SESSION_KEY: &str = "test-session-key-0123456789abcdef0123456789";
@@ -188,6 +191,15 @@ impl TestApp {
     }
 }
 
+/// A loopback port that was free a moment ago (for a child process that
+/// must be told its port before it binds it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
 /// An HTTP client whose connections leave from `ip` (use 127.x.y.z: the
 /// whole 127/8 is loopback), never following redirects: per-address limits
 /// see it as its own caller.
@@ -206,10 +218,6 @@ pub struct Mcp {
     pub url: String,
     pub session: Option<String>,
     pub bearer: Option<String>,
-}
-
-pub fn request(id: i64, method: &str, params: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
 }
 
 impl Mcp {
@@ -252,24 +260,14 @@ impl Mcp {
     }
 
     pub async fn initialize(&mut self, version: &str) -> Value {
-        let response = self
-            .send(&request(
-                0,
-                "initialize",
-                json!({
-                    "protocolVersion": version,
-                    "capabilities": {},
-                    "clientInfo": { "name": "malgomo-tests", "version": "0" }
-                }),
-            ))
-            .await;
+        let response = self.send(&rpc::initialize_request(version)).await;
         assert_eq!(response.status(), 200, "initialize failed");
         self.session = response
             .headers()
             .get("mcp-session-id")
             .map(|v| v.to_str().expect("ascii session id").to_owned());
         let body: Value = response.json().await.expect("initialize answers JSON");
-        self.send(&json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }))
+        self.send(&rpc::notification("notifications/initialized"))
             .await;
         body
     }

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::{Mcp, Options, TestApp, request, spawn_app_with};
+use crate::{Mcp, Options, TestApp, spawn_app_with};
 use malgomo::App;
 use malgomo::clock::ManualClock;
 use malgomo::store::{RecordStore, SessionStore};
@@ -440,11 +440,11 @@ impl Endpoint {
 
     /// A sessionless `tools/call` with `bearer`.
     pub async fn call(&self, bearer: &str, tool: &str, arguments: Value) -> Answer {
-        exchange(self.mcp(bearer).post().json(&request(
-            7,
-            "tools/call",
-            json!({ "name": tool, "arguments": arguments }),
-        )))
+        exchange(
+            self.mcp(bearer)
+                .post()
+                .json(&crate::rpc::tool_call(7, tool, arguments)),
+        )
         .await
     }
 

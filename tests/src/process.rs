@@ -43,10 +43,7 @@ impl Server {
     /// Starts `binary` (a `CARGO_BIN_EXE_*` path) with exactly `env` on a
     /// free loopback port and waits (bounded) until `/healthz` answers.
     pub async fn start(binary: &str, env: &[(&'static str, String)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free loopback port")
-            .port();
+        let port = crate::free_port();
         let mut child = Command::new(binary)
             .args(["--port", &port.to_string()])
             .env_clear()

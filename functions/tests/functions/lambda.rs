@@ -10,6 +10,7 @@ use bytes::Bytes;
 use malgomo::{App, Config, Host};
 use malgomo_tests::accounts;
 use malgomo_tests::lambda::{Function, Upstreams};
+use malgomo_tests::rpc::tool_call;
 use serde_json::{Value, json};
 
 const FUNCTION_URL_INITIALIZE: &str = include_str!("../../../events/function-url-initialize.json");
@@ -97,18 +98,6 @@ impl Event {
     fn build(self) -> Value {
         self.0
     }
-}
-
-fn rpc(id: i64, method: &str, params: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
-}
-
-fn tool_call(id: i64, name: &str, arguments: Value) -> Value {
-    rpc(
-        id,
-        "tools/call",
-        json!({ "name": name, "arguments": arguments }),
-    )
 }
 
 // ---- responses ------------------------------------------------------------

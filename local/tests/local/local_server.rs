@@ -45,10 +45,7 @@ fn rss_kib(pid: u32) -> u64 {
 
 /// `malgomo-mcp --demo` in mode A on a free loopback port.
 async fn start_mode_a() -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = malgomo_tests::free_port();
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(BIN)
         .args(["--demo", "--port", &port.to_string()])

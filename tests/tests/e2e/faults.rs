@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 
 use malgomo::clock::Clock;
 use malgomo::store::DynamoStore;
-use malgomo_tests::answer::{Answer, exchange};
+use malgomo_tests::answer::Answer;
 use malgomo_tests::dynamo::{self, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 use malgomo_tests::fault_proxy::{DynamoFault, FaultProxy, Ops};
 use malgomo_tests::oauth::{self, Shared};
-use malgomo_tests::{Mcp, Options, TestApp, request, spawn_app_with, text};
+use malgomo_tests::rpc::{call_tool, initialize_request, post};
+use malgomo_tests::{Mcp, Options, TestApp, spawn_app_with, text};
 use serde_json::json;
 
 const OWNER: &str = "owner@agency-a.test";
@@ -58,15 +59,6 @@ async fn faulty_app() -> (FaultProxy, TestApp) {
     (proxy, app)
 }
 
-async fn tool(mcp: &Mcp, name: &str) -> Answer {
-    exchange(mcp.post().json(&request(
-        2,
-        "tools/call",
-        json!({ "name": name, "arguments": {} }),
-    )))
-    .await
-}
-
 /// A tool call that worked: 200 and a result that is not an error.
 fn assert_ok(answer: &Answer, what: &str) {
     let result = answer.result();
@@ -93,7 +85,10 @@ async fn a_transient_fault_heals_within_the_retry_budget() {
         proxy.reset_stats();
         // Every attempt but the last fails.
         proxy.inject(Ops::one("GetItem"), fault, MAX_ATTEMPTS - 1);
-        assert_ok(&tool(&mcp, KPIS).await, &format!("{fault:?}"));
+        assert_ok(
+            &call_tool(&mcp, KPIS, json!({})).await,
+            &format!("{fault:?}"),
+        );
         let stats = proxy.stats();
         assert_eq!(
             stats.requests_of("GetItem"),
@@ -115,7 +110,7 @@ async fn a_fault_that_outlasts_the_budget_gets_a_retryable_503_in_time() {
         proxy.reset_stats();
         proxy.inject(Ops::one("GetItem"), fault, 1000);
         let started = Instant::now();
-        let answer = tool(&mcp, KPIS).await;
+        let answer = call_tool(&mcp, KPIS, json!({})).await;
         let took = started.elapsed();
         answer.assert_retryable(json!(2), &format!("{fault:?}"));
         assert!(took < DEADLINE, "{fault:?}: answered after {took:?}");
@@ -126,7 +121,10 @@ async fn a_fault_that_outlasts_the_budget_gets_a_retryable_503_in_time() {
         );
         proxy.clear();
         // The fault is gone: so is the failure, and the login survived.
-        assert_ok(&tool(&mcp, KPIS).await, &format!("after {fault:?}"));
+        assert_ok(
+            &call_tool(&mcp, KPIS, json!({})).await,
+            &format!("after {fault:?}"),
+        );
     }
 }
 
@@ -139,7 +137,7 @@ async fn latency_within_the_operation_timeout_only_slows_the_call() {
         DynamoFault::Latency(Duration::from_millis(300)),
         1,
     );
-    assert_ok(&tool(&mcp, KPIS).await, "a slow read");
+    assert_ok(&call_tool(&mcp, KPIS, json!({})).await, "a slow read");
     assert_eq!(
         proxy
             .stats()
@@ -160,16 +158,7 @@ async fn initialize_needs_no_dynamodb_and_leaves_no_half_session() {
         proxy.reset_stats();
         proxy.inject(Ops::one("PutItem"), fault, MAX_ATTEMPTS);
         let mut mcp = app.client();
-        let answer = exchange(mcp.post().json(&request(
-            0,
-            "initialize",
-            json!({
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": { "name": "faults", "version": "0" }
-            }),
-        )))
-        .await;
+        let answer = post(&mcp, &initialize_request("2025-06-18")).await;
         assert_eq!(
             answer.status, 200,
             "initialize under {fault:?}: {}",
@@ -242,13 +231,13 @@ async fn a_renewed_token_whose_save_fails_is_recovered_on_the_next_call() {
         DynamoFault::InternalServerError,
         1000,
     );
-    let first = tool(&mcp, KPIS).await;
+    let first = call_tool(&mcp, KPIS, json!({})).await;
     proxy.clear();
     assert_ne!(first.status, 500, "{}", first.body);
     // The lease of the failed save runs out; the next call renews again with
     // the spent refresh token, which upstream's reuse window still honours.
     app.clock.advance(Duration::from_secs(30));
-    assert_ok(&tool(&mcp, KPIS).await, "the call after");
+    assert_ok(&call_tool(&mcp, KPIS, json!({})).await, "the call after");
     let counters = app.sim.counters();
     assert!(
         counters.refreshes + counters.refresh_reuses >= 1,
@@ -278,7 +267,7 @@ async fn a_renewed_token_whose_save_is_throttled_is_saved_by_the_lease_holder() 
         DynamoFault::Throttling,
         MAX_ATTEMPTS,
     );
-    assert_ok(&tool(&mcp, KPIS).await, "the renewing call");
+    assert_ok(&call_tool(&mcp, KPIS, json!({})).await, "the renewing call");
     assert_eq!(proxy.pending(), 0, "every injected fault was met");
     let counters = app.sim.counters();
     assert_eq!(
@@ -293,7 +282,7 @@ async fn a_renewed_token_whose_save_is_throttled_is_saved_by_the_lease_holder() 
         "renewed pair stored"
     );
     assert_eq!(session.record.refresh_lease_until_ms, None, "no lease left");
-    assert_ok(&tool(&mcp, KPIS).await, "the call after");
+    assert_ok(&call_tool(&mcp, KPIS, json!({})).await, "the call after");
     assert_eq!(app.sim.counters().refreshes, 1, "no second refresh");
 }
 

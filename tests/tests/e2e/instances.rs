@@ -23,6 +23,7 @@ use malgomo::store::{
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
+use malgomo_tests::rpc::{call_tool, ping};
 use malgomo_tests::{
     Mcp, Options, TEST_SESSION_KEY, TestApp, accounts, dynamo, request, spawn_app_with, text,
 };
@@ -33,19 +34,6 @@ const OWNER: &str = "owner@agency-a.test";
 const KPIS: &str = "malgomo_get_kpis";
 
 // ------------------------------------------------------------------ helpers
-
-async fn ping(mcp: &Mcp) -> Answer {
-    exchange(mcp.post().json(&request(1, "ping", json!({})))).await
-}
-
-async fn tool(mcp: &Mcp, name: &str) -> Answer {
-    exchange(mcp.post().json(&request(
-        2,
-        "tools/call",
-        json!({ "name": name, "arguments": {} }),
-    )))
-    .await
-}
 
 async fn delete(mcp: &Mcp) -> Answer {
     exchange(
@@ -150,7 +138,7 @@ async fn delete_through_b_ends_the_session_for_a() {
     assert_eq!(ended.status, 204, "DELETE through B: {}", ended.body);
     assert_gone(&ping(&on_a).await, "ping on A after DELETE on B");
     assert_gone(
-        &tool(&on_a, KPIS).await,
+        &call_tool(&on_a, KPIS, json!({})).await,
         "tools/call on A after DELETE on B",
     );
     assert_gone(&ping(&on_b).await, "ping on B after DELETE on B");
@@ -171,12 +159,12 @@ async fn an_expired_session_is_404_on_both_instances() {
     let on_a = pair.a.logged_in(OWNER).await;
     let on_b = via(&on_a, &pair.b);
     let started = pair.a.clock.now_ms();
-    assert_eq!(tool(&on_b, KPIS).await.status, 200);
+    assert_eq!(call_tool(&on_b, KPIS, json!({})).await.status, 200);
     pair.a.clock.advance(TTL + Duration::from_secs(1));
     assert_gone(&ping(&on_a).await, "ping on A");
     assert_gone(&ping(&on_b).await, "ping on B");
-    assert_gone(&tool(&on_a, KPIS).await, "tools/call on A");
-    assert_gone(&tool(&on_b, KPIS).await, "tools/call on B");
+    assert_gone(&call_tool(&on_a, KPIS, json!({})).await, "tools/call on A");
+    assert_gone(&call_tool(&on_b, KPIS, json!({})).await, "tools/call on B");
     assert_gone(&delete(&on_b).await, "DELETE on B");
     // The item is still in the table (DynamoDB sweeps TTL lazily, moto
     // never): the 404 comes from the expiry check on read.
@@ -572,10 +560,7 @@ async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
 /// A store whose DynamoDB endpoint refuses connections (a loopback port
 /// nobody listens on); short timeouts and backoff keep the test quick.
 async fn unreachable_store() -> Arc<dyn SessionStore> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port();
+    let port = malgomo_tests::free_port();
     let shared = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
@@ -628,7 +613,7 @@ async fn dynamodb_refusing_connections_gives_a_retryable_503() {
     // Every request on the session needs a read: a retryable 503.
     let mut on_session = app.client();
     on_session.session = Some(id);
-    tool(&on_session, KPIS)
+    call_tool(&on_session, KPIS, json!({}))
         .await
         .assert_retryable(json!(2), "tools/call");
     ping(&on_session).await.assert_retryable(json!(1), "ping");
@@ -680,7 +665,7 @@ async fn dynamodb_timeout_gives_a_defined_answer_within_the_operation_timeout() 
         let started = std::time::Instant::now();
         let answer = match what {
             "ping" => ping(&mcp).await,
-            _ => tool(&mcp, KPIS).await,
+            _ => call_tool(&mcp, KPIS, json!({})).await,
         };
         let waited = started.elapsed();
         answer.assert_retryable(id, what);

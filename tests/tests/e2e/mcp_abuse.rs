@@ -4,6 +4,7 @@
 use malgomo::domain::{Email, Secret};
 use malgomo::limits::streams::PER_SESSION;
 use malgomo_tests::answer::exchange;
+use malgomo_tests::rpc::tool_call;
 use malgomo_tests::{Mcp, TestApp, accounts, request, spawn_app};
 use serde_json::json;
 
@@ -88,11 +89,7 @@ async fn a_forged_token_with_the_same_sub_cannot_touch_the_session() {
     let ping = forger.send(&request(1, "ping", json!({}))).await;
     assert_eq!(ping.status(), 404);
     let status = forger
-        .send(&request(
-            2,
-            "tools/call",
-            json!({ "name": "malgomo_status", "arguments": {} }),
-        ))
+        .send(&tool_call(2, "malgomo_status", json!({})))
         .await;
     assert_eq!(status.status(), 404);
     let deleted = exchange(

@@ -4,22 +4,11 @@
 //! checked never to be a bare 500.
 
 use malgomo_tests::answer::{Answer, exchange};
+use malgomo_tests::rpc::initialize_request;
 use malgomo_tests::{Mcp, Options, TestApp, request, spawn_app, spawn_app_with};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const INSPECTOR: &str = "http://localhost:6274";
-
-fn initialize_body() -> Value {
-    request(
-        0,
-        "initialize",
-        json!({
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": { "name": "origin-tests", "version": "0" }
-        }),
-    )
-}
 
 /// `initialize` with the given extra headers.
 async fn initialize_with(app: &TestApp, headers: &[(&str, &str)]) -> Answer {
@@ -27,7 +16,7 @@ async fn initialize_with(app: &TestApp, headers: &[(&str, &str)]) -> Answer {
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    exchange(builder.json(&initialize_body())).await
+    exchange(builder.json(&initialize_request("2025-06-18"))).await
 }
 
 fn assert_forbidden(answer: &Answer, what: &str) {

@@ -11,6 +11,7 @@ use malgomo::store::MemoryStore;
 use malgomo_tests::oauth::{
     OAuthApp, OWNER, OWNER_PASSWORD, REDIRECT, Shared, SignInPage, bind, spawn, spawn_on,
 };
+use malgomo_tests::rpc::tool_call;
 use malgomo_tests::{Mcp, Options, TestApp, http_from, request, spawn_app, spawn_app_with, text};
 use serde_json::{Value, json};
 
@@ -20,11 +21,10 @@ const VICTIM: [u8; 4] = [127, 0, 0, 3];
 const ADMIN: &str = "admin@agency-a.test";
 
 fn guess(id: i64) -> Value {
-    request(
+    tool_call(
         id,
-        "tools/call",
-        json!({ "name": "malgomo_login",
-                "arguments": { "email": OWNER, "password": format!("guess-{id}") } }),
+        "malgomo_login",
+        json!({ "email": OWNER, "password": format!("guess-{id}") }),
     )
 }
 

@@ -8,52 +8,18 @@ use std::time::Duration;
 
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
+use malgomo_tests::rpc::{SERVER_ERROR, call_tool, initialize_request, ping, post};
 use malgomo_tests::{
     Mcp, Options, TestApp, request, simulator_jwt, spawn_app, spawn_app_with, text,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-/// The implementation-defined code this server puts on transport refusals
-/// (missing or unknown session, session limit).
-const SERVER_ERROR: i64 = -32000;
 const TTL: Duration = Duration::from_secs(60);
-
-async fn post(mcp: &Mcp, body: &Value) -> Answer {
-    exchange(mcp.post().json(body)).await
-}
-
-async fn ping(mcp: &Mcp) -> Answer {
-    post(mcp, &request(1, "ping", json!({}))).await
-}
-
-async fn call_tool(mcp: &Mcp, name: &str, arguments: Value) -> Answer {
-    post(
-        mcp,
-        &request(
-            1,
-            "tools/call",
-            json!({ "name": name, "arguments": arguments }),
-        ),
-    )
-    .await
-}
-
-fn initialize_body(version: &str) -> Value {
-    request(
-        0,
-        "initialize",
-        json!({
-            "protocolVersion": version,
-            "capabilities": {},
-            "clientInfo": { "name": "session-tests", "version": "0" }
-        }),
-    )
-}
 
 /// Initializes `mcp` (with whatever bearer it holds); returns the raw answer
 /// and keeps the session id on success.
 async fn initialize(mcp: &mut Mcp) -> Answer {
-    let answer = post(mcp, &initialize_body("2025-06-18")).await;
+    let answer = post(mcp, &initialize_request("2025-06-18")).await;
     if answer.status == 200 {
         mcp.session = answer.header("mcp-session-id").map(str::to_owned);
         assert!(mcp.session.is_some(), "initialize gave a session id");

@@ -7,13 +7,11 @@
 //! login tool).
 
 use malgomo_tests::answer::{Answer, exchange};
+use malgomo_tests::rpc::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use malgomo_tests::{Options, TestApp, accounts, simulator_jwt, spawn_app, spawn_app_with, text};
 use serde_json::{Value, json};
 
 const V2026: &str = "2026-07-28";
-const INVALID_REQUEST: i64 = -32600;
-const METHOD_NOT_FOUND: i64 = -32601;
-const INVALID_PARAMS: i64 = -32602;
 const HEADER_MISMATCH: i64 = -32020;
 const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";

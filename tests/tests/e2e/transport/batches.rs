@@ -1,18 +1,23 @@
 //! JSON-RPC batches: served in the 2025-03-26 era only.
 
-use malgomo_tests::{request, spawn_app};
+use malgomo_tests::rpc::{
+    INVALID_REQUEST, METHOD_NOT_FOUND, initialize_params, notification, ping_request, post,
+    post_with_version, request,
+};
+use malgomo_tests::spawn_app;
 use serde_json::json;
 
-use super::{
-    INVALID_REQUEST, METHOD_NOT_FOUND, initialize_params, notification, ping, post,
-    post_with_version, session,
-};
+use super::session;
 
 #[tokio::test]
 async fn batch_in_a_2025_03_26_session_gets_an_array_of_replies() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-03-26").await;
-    let answer = post(&mcp, &json!([ping(1), request(2, "tools/list", json!({}))])).await;
+    let answer = post(
+        &mcp,
+        &json!([ping_request(1), request(2, "tools/list", json!({}))]),
+    )
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let replies = answer.json();
     let replies = replies.as_array().expect("an array of replies");
@@ -38,7 +43,7 @@ async fn batch_mixing_requests_and_notifications_answers_only_the_requests() {
         &mcp,
         &json!([
             notification("notifications/initialized"),
-            ping(1),
+            ping_request(1),
             request(2, "no/such", json!({})),
             json!({ "jsonrpc": "1.0", "id": 3, "method": "ping" })
         ]),
@@ -78,7 +83,7 @@ async fn batch_in_a_2025_06_18_session_is_400_invalid_request() {
     let answer = post_with_version(
         &mcp,
         "2025-06-18",
-        &json!([ping(1), request(2, "tools/list", json!({}))]),
+        &json!([ping_request(1), request(2, "tools/list", json!({}))]),
     )
     .await;
     assert_eq!(answer.status, 400, "{}", answer.body);
@@ -89,7 +94,7 @@ async fn batch_in_a_2025_06_18_session_is_400_invalid_request() {
 async fn batch_in_a_2025_11_25_session_without_header_is_400_invalid_request() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-11-25").await;
-    let answer = post(&mcp, &json!([ping(1)])).await;
+    let answer = post(&mcp, &json!([ping_request(1)])).await;
     assert_eq!(answer.status, 400, "{}", answer.body);
     assert_eq!(answer.error_code(), INVALID_REQUEST);
 }
@@ -99,10 +104,10 @@ async fn batch_with_a_bearer_and_no_session_is_served_as_2025_03_26() {
     let app = spawn_app().await;
     let mut mcp = app.client();
     mcp.bearer = Some("opaque-token-a".into());
-    let answer = post(&mcp, &json!([ping(1), ping(2)])).await;
+    let answer = post(&mcp, &json!([ping_request(1), ping_request(2)])).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json().as_array().map(Vec::len), Some(2));
-    let answer = post_with_version(&mcp, "2025-06-18", &json!([ping(1)])).await;
+    let answer = post_with_version(&mcp, "2025-06-18", &json!([ping_request(1)])).await;
     assert_eq!(answer.status, 400, "{}", answer.body);
     assert_eq!(answer.error_code(), INVALID_REQUEST);
 }
@@ -115,7 +120,7 @@ async fn initialize_inside_a_batch_is_invalid_request_for_that_element() {
         &mcp,
         &json!([
             request(1, "initialize", initialize_params("2025-03-26")),
-            ping(2)
+            ping_request(2)
         ]),
     )
     .await;

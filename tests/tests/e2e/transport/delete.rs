@@ -1,9 +1,10 @@
 //! `DELETE /mcp` ends a session; other methods on `/mcp` are 405.
 
 use malgomo_tests::answer::exchange;
+use malgomo_tests::rpc::{SERVER_ERROR, ping_request, post};
 use malgomo_tests::spawn_app;
 
-use super::{SERVER_ERROR, ping, post, session};
+use super::session;
 
 #[tokio::test]
 async fn delete_ends_the_session_with_204_then_it_is_404() {
@@ -13,7 +14,7 @@ async fn delete_ends_the_session_with_204_then_it_is_404() {
     let answer = exchange(mcp.http.delete(app.mcp_url()).header("mcp-session-id", &id)).await;
     assert_eq!(answer.status, 204, "{}", answer.body);
     assert!(answer.body.is_empty());
-    let answer = post(&mcp, &ping(1)).await;
+    let answer = post(&mcp, &ping_request(1)).await;
     assert_eq!(answer.status, 404, "{}", answer.body);
     assert_eq!(answer.error_code(), SERVER_ERROR);
     assert_eq!(answer.json()["id"], 1);

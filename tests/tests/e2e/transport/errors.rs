@@ -2,10 +2,13 @@
 //! invalid params, and tool errors.
 
 use malgomo_tests::answer::exchange;
-use malgomo_tests::{request, spawn_app, text};
+use malgomo_tests::rpc::{
+    INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, post, request,
+};
+use malgomo_tests::{spawn_app, text};
 use serde_json::{Value, json};
 
-use super::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, post, session};
+use super::session;
 
 #[tokio::test]
 async fn malformed_json_is_400_parse_error() {

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use malgomo_tests::answer::exchange;
+use malgomo_tests::rpc::{INVALID_REQUEST, SERVER_ERROR, ping_request, post};
 use malgomo_tests::{Options, spawn_app, spawn_app_with};
 
-use super::{INVALID_REQUEST, SERVER_ERROR, ping, post, session};
+use super::session;
 
 #[tokio::test]
 async fn get_with_a_session_opens_a_held_sse_stream() {
@@ -44,7 +45,7 @@ async fn get_with_a_session_opens_a_held_sse_stream() {
     }
     drop(response);
     // The session is unaffected by the client leaving.
-    assert_eq!(post(&mcp, &ping(1)).await.status, 200);
+    assert_eq!(post(&mcp, &ping_request(1)).await.status, 200);
 }
 
 #[tokio::test]
@@ -164,5 +165,5 @@ async fn get_is_405_with_allow_where_the_host_cannot_stream() {
     assert!(allow.contains("POST"), "{allow}");
     assert!(!allow.contains("GET"), "{allow}");
     // POST still works on such a host.
-    assert_eq!(post(&mcp, &ping(1)).await.status, 200);
+    assert_eq!(post(&mcp, &ping_request(1)).await.status, 200);
 }

@@ -1,19 +1,16 @@
 //! `initialize` and version negotiation: the answer's id, the echoed or
 //! offered version, the session id header, the capabilities.
 
-use malgomo_tests::{request, spawn_app};
+use malgomo_tests::rpc::{INVALID_PARAMS, initialize_params, initialize_request, post, request};
+use malgomo_tests::spawn_app;
 use serde_json::json;
 
-use super::{INVALID_PARAMS, initialize_params, is_visible_ascii, post};
+use super::is_visible_ascii;
 
 #[tokio::test]
 async fn initialize_with_id_zero_is_answered_with_id_zero() {
     let app = spawn_app().await;
-    let answer = post(
-        &app.client(),
-        &request(0, "initialize", initialize_params("2025-06-18")),
-    )
-    .await;
+    let answer = post(&app.client(), &initialize_request("2025-06-18")).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.content_type().starts_with("application/json"));
     let body = answer.json();
@@ -66,11 +63,7 @@ async fn initialize_returns_a_self_authenticating_session_id_in_the_header() {
     let app = spawn_app().await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let answer = post(
-            &app.client(),
-            &request(0, "initialize", initialize_params("2025-06-18")),
-        )
-        .await;
+        let answer = post(&app.client(), &initialize_request("2025-06-18")).await;
         assert_eq!(answer.status, 200);
         let id = answer
             .header("mcp-session-id")
@@ -91,11 +84,7 @@ async fn initialize_returns_a_self_authenticating_session_id_in_the_header() {
 #[tokio::test]
 async fn initialize_advertises_the_tools_capability() {
     let app = spawn_app().await;
-    let answer = post(
-        &app.client(),
-        &request(0, "initialize", initialize_params("2025-11-25")),
-    )
-    .await;
+    let answer = post(&app.client(), &initialize_request("2025-11-25")).await;
     let result = &answer.json()["result"];
     assert!(result["capabilities"]["tools"].is_object(), "{result}");
     assert!(result["serverInfo"]["version"].is_string(), "{result}");

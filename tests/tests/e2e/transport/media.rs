@@ -2,13 +2,13 @@
 //! the body size limit.
 
 use malgomo_tests::answer::{Answer, exchange};
-use malgomo_tests::{request, spawn_app};
+use malgomo_tests::rpc::{
+    INVALID_REQUEST, SERVER_ERROR, initialize_request, ping_request, post, request,
+};
+use malgomo_tests::spawn_app;
 use serde_json::{Value, json};
 
-use super::{
-    INVALID_REQUEST, SERVER_ERROR, bare_post, initialize_params, is_visible_ascii, ping, post,
-    session,
-};
+use super::{bare_post, is_visible_ascii, session};
 
 /// Pings on a fresh session with the given `Content-Type` (none when
 /// `None`) and `Accept`.
@@ -18,7 +18,7 @@ async fn ping_with_media(content_type: Option<&str>, accept: &str) -> Answer {
     let mut builder = bare_post(&app)
         .header("accept", accept)
         .header("mcp-session-id", mcp.session.as_deref().unwrap())
-        .body(ping(1).to_string());
+        .body(ping_request(1).to_string());
     if let Some(content_type) = content_type {
         builder = builder.header("content-type", content_type);
     }
@@ -93,7 +93,7 @@ async fn initialize_with_accept_only_event_stream_is_sse_with_session_id() {
         bare_post(&app)
             .header("content-type", "application/json")
             .header("accept", "text/event-stream")
-            .body(request(0, "initialize", initialize_params("2025-06-18")).to_string()),
+            .body(initialize_request("2025-06-18").to_string()),
     )
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
@@ -118,7 +118,7 @@ async fn body_over_one_mebibyte_is_413() {
     assert_eq!(answer.status, 413, "{}", answer.body);
     assert_eq!(answer.error_code(), INVALID_REQUEST);
     // The server is still fine afterwards.
-    assert_eq!(post(&mcp, &ping(2)).await.status, 200);
+    assert_eq!(post(&mcp, &ping_request(2)).await.status, 200);
 }
 
 #[tokio::test]

@@ -1,20 +1,17 @@
 //! Notifications and posted responses (202, empty body), `ping`, and
 //! `tools/list`.
 
-use malgomo_tests::{request, spawn_app};
+use malgomo_tests::rpc::{initialize_request, notification, post, request};
+use malgomo_tests::spawn_app;
 use serde_json::json;
 
-use super::{contains_key, initialize_params, notification, post, session};
+use super::{contains_key, session};
 
 #[tokio::test]
 async fn initialized_notification_is_202_with_empty_body() {
     let app = spawn_app().await;
     let mut mcp = app.client();
-    let answer = post(
-        &mcp,
-        &request(0, "initialize", initialize_params("2025-06-18")),
-    )
-    .await;
+    let answer = post(&mcp, &initialize_request("2025-06-18")).await;
     mcp.session = answer.header("mcp-session-id").map(str::to_owned);
     let answer = post(&mcp, &notification("notifications/initialized")).await;
     assert_eq!(answer.status, 202);

@@ -16,52 +16,12 @@ mod no_bare_500;
 mod routes;
 mod version_header;
 
-use malgomo_tests::answer::{Answer, exchange};
-use malgomo_tests::{Mcp, TestApp, request};
-use serde_json::{Value, json};
-
-const PARSE_ERROR: i64 = -32700;
-const INVALID_REQUEST: i64 = -32600;
-const METHOD_NOT_FOUND: i64 = -32601;
-const INVALID_PARAMS: i64 = -32602;
-/// The implementation-defined code this server puts on transport refusals
-/// (missing or unknown session, 406, 415).
-const SERVER_ERROR: i64 = -32000;
-
-/// POSTs `body` as JSON with the client's standard headers (session, bearer).
-async fn post(mcp: &Mcp, body: &Value) -> Answer {
-    exchange(mcp.post().json(body)).await
-}
-
-/// POSTs `body` with the standard headers plus `MCP-Protocol-Version`.
-async fn post_with_version(mcp: &Mcp, version: &str, body: &Value) -> Answer {
-    exchange(
-        mcp.post()
-            .header("mcp-protocol-version", version)
-            .json(body),
-    )
-    .await
-}
+use malgomo_tests::{Mcp, TestApp};
+use serde_json::Value;
 
 /// A POST with no header at all except the ones given.
 fn bare_post(app: &TestApp) -> reqwest::RequestBuilder {
     reqwest::Client::new().post(app.mcp_url())
-}
-
-fn initialize_params(version: &str) -> Value {
-    json!({
-        "protocolVersion": version,
-        "capabilities": {},
-        "clientInfo": { "name": "transport-tests", "version": "0" }
-    })
-}
-
-fn ping(id: i64) -> Value {
-    request(id, "ping", json!({}))
-}
-
-fn notification(method: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "method": method })
 }
 
 /// A client that has initialized with `version`.

@@ -1,9 +1,10 @@
 //! Never a bare 500: odd and hostile bodies and headers.
 
 use malgomo_tests::answer::exchange;
+use malgomo_tests::rpc::ping_request;
 use malgomo_tests::spawn_app;
 
-use super::{ping, session};
+use super::session;
 
 /// Odd and hostile requests: each gets a deliberate answer, never a 500.
 #[tokio::test]
@@ -77,7 +78,7 @@ async fn odd_requests_never_get_a_bare_500() {
                 .request(method.clone(), app.mcp_url())
                 .header("content-type", "application/json")
                 .header(name, value.clone())
-                .body(ping(1).to_string())
+                .body(ping_request(1).to_string())
                 .send()
                 .await
                 .expect("server answers");

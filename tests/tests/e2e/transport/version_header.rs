@@ -1,9 +1,12 @@
 //! The `MCP-Protocol-Version` header on requests after initialize.
 
-use malgomo_tests::{request, spawn_app};
+use malgomo_tests::rpc::{
+    INVALID_REQUEST, initialize_request, ping_request, post, post_with_version, request,
+};
+use malgomo_tests::spawn_app;
 use serde_json::json;
 
-use super::{INVALID_REQUEST, initialize_params, ping, post, post_with_version, session};
+use super::session;
 
 #[tokio::test]
 async fn unsupported_protocol_version_header_is_400() {
@@ -11,7 +14,7 @@ async fn unsupported_protocol_version_header_is_400() {
     let mcp = session(&app, "2025-06-18").await;
     // (A 2026-07-28 header makes the request a stateless one: stateless.rs.)
     for version in ["1999-01-01", "2024-11-05", "garbage"] {
-        let answer = post_with_version(&mcp, version, &ping(1)).await;
+        let answer = post_with_version(&mcp, version, &ping_request(1)).await;
         assert_eq!(answer.status, 400, "{version}: {}", answer.body);
         assert_eq!(answer.error_code(), INVALID_REQUEST, "{version}");
         assert!(
@@ -25,7 +28,7 @@ async fn unsupported_protocol_version_header_is_400() {
 async fn absent_protocol_version_header_is_accepted() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-11-25").await;
-    let answer = post(&mcp, &ping(1)).await;
+    let answer = post(&mcp, &ping_request(1)).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json()["result"], json!({}));
 }
@@ -34,7 +37,7 @@ async fn absent_protocol_version_header_is_accepted() {
 async fn matching_protocol_version_header_is_accepted() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-06-18").await;
-    let answer = post_with_version(&mcp, "2025-06-18", &ping(1)).await;
+    let answer = post_with_version(&mcp, "2025-06-18", &ping_request(1)).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
@@ -55,7 +58,7 @@ async fn initialize_ignores_the_protocol_version_header() {
     let answer = post_with_version(
         &app.client(),
         "2026-07-28",
-        &request(0, "initialize", initialize_params("2025-06-18")),
+        &initialize_request("2025-06-18"),
     )
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
