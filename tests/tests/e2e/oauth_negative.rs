@@ -21,52 +21,44 @@ fn assert_error_shown(answer: &Answer, error: &str) {
     );
 }
 
+/// A fresh app, a public client on [`REDIRECT`], and a code issued to it.
+async fn with_code() -> (OAuthApp, Client, String) {
+    let app = spawn().await;
+    let client = app.register_public(&[REDIRECT]).await;
+    let code = app.code(&client.id).await;
+    (app, client, code)
+}
+
 // --------------------------------------------------------------- /authorize
 
-#[tokio::test]
-async fn authorize_without_pkce_shows_invalid_request() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let answer = app
-        .authorize_with(
-            &client.id,
-            REDIRECT,
-            &[("code_challenge", ""), ("code_challenge_method", "")],
-        )
-        .await;
-    assert_error_shown(&answer, "invalid_request");
+/// One `#[tokio::test]` a row: authorization requests of a registered
+/// client with the row's parameters changed, each refused on our page with
+/// the row's error (see [`assert_error_shown`]).
+macro_rules! authorize_refusals {
+    ($($name:ident: [$($params:expr),+ $(,)?] => $error:literal;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let app = spawn().await;
+            let client = app.register_public(&[REDIRECT]).await;
+            let rows: &[&[(&str, &str)]] = &[$($params),+];
+            for params in rows {
+                let answer = app.authorize_with(&client.id, REDIRECT, params).await;
+                assert_error_shown(&answer, $error);
+            }
+        }
+    )*};
+}
+
+authorize_refusals! {
     // A challenge without its method is not S256 either.
-    let answer = app
-        .authorize_with(&client.id, REDIRECT, &[("code_challenge_method", "")])
-        .await;
-    assert_error_shown(&answer, "invalid_request");
-}
-
-#[tokio::test]
-async fn authorize_with_plain_pkce_shows_invalid_request() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let answer = app
-        .authorize_with(
-            &client.id,
-            REDIRECT,
-            &[
-                ("code_challenge", VERIFIER),
-                ("code_challenge_method", "plain"),
-            ],
-        )
-        .await;
-    assert_error_shown(&answer, "invalid_request");
-}
-
-#[tokio::test]
-async fn authorize_with_another_response_type_shows_unsupported_response_type() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let answer = app
-        .authorize_with(&client.id, REDIRECT, &[("response_type", "token")])
-        .await;
-    assert_error_shown(&answer, "unsupported_response_type");
+    authorize_without_pkce_shows_invalid_request: [
+        &[("code_challenge", ""), ("code_challenge_method", "")],
+        &[("code_challenge_method", "")],
+    ] => "invalid_request";
+    authorize_with_plain_pkce_shows_invalid_request:
+        [&[("code_challenge", VERIFIER), ("code_challenge_method", "plain")]] => "invalid_request";
+    authorize_with_another_response_type_shows_unsupported_response_type:
+        [&[("response_type", "token")]] => "unsupported_response_type";
 }
 
 #[tokio::test]
@@ -123,9 +115,7 @@ async fn authorize_for_another_resource_shows_invalid_target() {
 
 #[tokio::test]
 async fn wrong_verifier_is_invalid_grant() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     let resource = app.resource();
     let answer = app
         .token(&[
@@ -142,9 +132,7 @@ async fn wrong_verifier_is_invalid_grant() {
 
 #[tokio::test]
 async fn missing_verifier_is_refused() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     let answer = app
         .token(&[
             ("grant_type", "authorization_code"),
@@ -163,9 +151,7 @@ async fn missing_verifier_is_refused() {
 
 #[tokio::test]
 async fn replayed_code_is_invalid_grant_and_revokes_what_it_issued() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     let first = Tokens::from(&app.exchange_code(&client.id, &code, REDIRECT).await);
     app.assert_works(&first.access).await;
     app.exchange_code(&client.id, &code, REDIRECT)
@@ -179,9 +165,7 @@ async fn replayed_code_is_invalid_grant_and_revokes_what_it_issued() {
 
 #[tokio::test]
 async fn concurrent_exchanges_of_one_code_issue_at_most_one_pair() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     let (one, two) = tokio::join!(
         app.exchange_code(&client.id, &code, REDIRECT),
         app.exchange_code(&client.id, &code, REDIRECT)
@@ -263,9 +247,7 @@ async fn redirect_uri_omitted_at_authorize_may_be_omitted_at_token() {
 
 #[tokio::test]
 async fn unknown_client_at_token_is_invalid_client() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     app.exchange_code("mcc_unknown", &code, REDIRECT)
         .await
         .assert_oauth_error(401, "invalid_client");
@@ -293,26 +275,24 @@ async fn code_of_another_client_is_invalid_grant() {
         .assert_oauth_error(400, "invalid_grant");
 }
 
+/// A fresh client's code exchanged `elapsed` after it was issued.
+async fn exchange_after(elapsed: Duration) -> Answer {
+    let (app, client, code) = with_code().await;
+    app.clock.advance(elapsed);
+    app.exchange_code(&client.id, &code, REDIRECT).await
+}
+
 #[tokio::test]
 async fn expired_code_is_invalid_grant() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
-    app.clock.advance(Duration::from_secs(61));
-    app.exchange_code(&client.id, &code, REDIRECT)
+    exchange_after(Duration::from_secs(61))
         .await
         .assert_oauth_error(400, "invalid_grant");
 }
 
 #[tokio::test]
 async fn code_just_inside_its_lifetime_still_exchanges() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
-    app.clock.advance(Duration::from_secs(59));
-    Tokens::from(&app.exchange_code(&client.id, &code, REDIRECT).await);
+    Tokens::from(&exchange_after(Duration::from_secs(59)).await);
 }
-
 #[tokio::test]
 async fn unknown_code_and_grant_type_are_refused() {
     let app = spawn().await;
@@ -339,9 +319,7 @@ async fn unknown_code_and_grant_type_are_refused() {
 
 #[tokio::test]
 async fn token_for_another_resource_is_invalid_target() {
-    let app = spawn().await;
-    let client = app.register_public(&[REDIRECT]).await;
-    let code = app.code(&client.id).await;
+    let (app, client, code) = with_code().await;
     app.token(&[
         ("grant_type", "authorization_code"),
         ("code", &code),
@@ -366,13 +344,21 @@ async fn token_for_another_resource_is_invalid_target() {
 
 // ------------------------------------------------------------- refresh rules
 
-#[tokio::test]
-async fn refresh_reuse_within_the_grace_window_returns_the_current_pair() {
+/// A grant whose first refresh token is rotated, then presented again
+/// `elapsed` later: the app, the client, the first and the rotated pair,
+/// and the answer to the second presentation.
+async fn reuse_after(elapsed: Duration) -> (OAuthApp, Client, Tokens, Tokens, Answer) {
     let app = spawn().await;
     let (client, first) = app.connect().await;
     let rotated = Tokens::from(&app.refresh(&client.id, &first.refresh).await);
-    app.clock.advance(Duration::from_secs(29));
+    app.clock.advance(elapsed);
     let reused = app.refresh(&client.id, &first.refresh).await;
+    (app, client, first, rotated, reused)
+}
+
+#[tokio::test]
+async fn refresh_reuse_within_the_grace_window_returns_the_current_pair() {
+    let (app, client, _, rotated, reused) = reuse_after(Duration::from_secs(29)).await;
     assert_eq!(reused.status, 200, "{}", reused.body);
     let reused = Tokens::from(&reused);
     assert_eq!(reused.access, rotated.access);
@@ -386,13 +372,8 @@ async fn refresh_reuse_within_the_grace_window_returns_the_current_pair() {
 
 #[tokio::test]
 async fn refresh_replay_after_the_grace_window_revokes_the_grant() {
-    let app = spawn().await;
-    let (client, first) = app.connect().await;
-    let rotated = Tokens::from(&app.refresh(&client.id, &first.refresh).await);
-    app.clock.advance(Duration::from_secs(31));
-    app.refresh(&client.id, &first.refresh)
-        .await
-        .assert_oauth_error(400, "invalid_grant");
+    let (app, client, first, rotated, replayed) = reuse_after(Duration::from_secs(31)).await;
+    replayed.assert_oauth_error(400, "invalid_grant");
     app.assert_refused(&rotated.access).await;
     app.assert_refused(&first.access).await;
     app.refresh(&client.id, &rotated.refresh)
@@ -449,24 +430,25 @@ async fn revoked_token_is_401() {
     app.assert_refused(&tokens.access).await;
 }
 
-#[tokio::test]
-async fn revoke_by_another_client_does_not_revoke_but_answers_200() {
+/// Another client revoking one of a grant's tokens (`which`): answered
+/// 200, as RFC 7009 asks, and nothing is revoked.
+async fn assert_another_client_cannot_revoke(which: fn(&Tokens) -> &str) {
     let app = spawn().await;
     let (_, tokens) = app.connect().await;
     let other = app.register_public(&[REDIRECT]).await;
-    assert_eq!(app.revoke(&other.id, &tokens.refresh).await.status, 200);
+    assert_eq!(app.revoke(&other.id, which(&tokens)).await.status, 200);
     app.assert_works(&tokens.access).await;
+}
+
+#[tokio::test]
+async fn revoke_by_another_client_does_not_revoke_but_answers_200() {
+    assert_another_client_cannot_revoke(|tokens| &tokens.refresh).await;
 }
 
 #[tokio::test]
 async fn revoking_another_clients_access_token_does_not_revoke_it() {
-    let app = spawn().await;
-    let (_, tokens) = app.connect().await;
-    let other = app.register_public(&[REDIRECT]).await;
-    assert_eq!(app.revoke(&other.id, &tokens.access).await.status, 200);
-    app.assert_works(&tokens.access).await;
+    assert_another_client_cannot_revoke(|tokens| &tokens.access).await;
 }
-
 #[tokio::test]
 async fn an_upstream_supabase_token_is_not_a_bearer_here() {
     let app = spawn().await;

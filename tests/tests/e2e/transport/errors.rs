@@ -3,12 +3,12 @@
 
 use malgomo_tests::answer::exchange;
 use malgomo_tests::rpc::{
-    INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, post, request,
+    INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, request, tool_call,
 };
 use malgomo_tests::{spawn_app, text};
 use serde_json::{Value, json};
 
-use super::session;
+use super::{DATA_TOOLS, session};
 
 #[tokio::test]
 async fn malformed_json_is_400_parse_error() {
@@ -30,51 +30,16 @@ async fn malformed_json_without_a_session_is_400_parse_error() {
     assert_eq!(answer.error_code(), PARSE_ERROR);
 }
 
-#[tokio::test]
-async fn jsonrpc_version_other_than_2_0_is_400_invalid_request() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &json!({ "jsonrpc": "1.0", "id": 7, "method": "ping" }),
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert_eq!(answer.error_code(), INVALID_REQUEST);
-    assert_eq!(answer.json()["id"], 7, "the readable id is kept");
-}
+const SESSION: Option<&str> = Some("2025-06-18");
 
-#[tokio::test]
-async fn null_id_is_400_invalid_request() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &json!({ "jsonrpc": "2.0", "id": null, "method": "ping" }),
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert_eq!(answer.error_code(), INVALID_REQUEST);
-}
-
-#[tokio::test]
-async fn array_params_is_400_invalid_request() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &json!({ "jsonrpc": "2.0", "id": 1, "method": "ping", "params": [1] }),
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert_eq!(answer.error_code(), INVALID_REQUEST);
-}
-
-#[tokio::test]
-async fn other_structural_mistakes_are_400_invalid_request() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    for body in [
+refusals! {
+    jsonrpc_version_other_than_2_0_is_400_invalid_request: SESSION, None,
+        [json!({ "jsonrpc": "1.0", "id": 7, "method": "ping" })] => 400, INVALID_REQUEST;
+    null_id_is_400_invalid_request: SESSION, None,
+        [json!({ "jsonrpc": "2.0", "id": null, "method": "ping" })] => 400, INVALID_REQUEST;
+    array_params_is_400_invalid_request: SESSION, None,
+        [json!({ "jsonrpc": "2.0", "id": 1, "method": "ping", "params": [1] })] => 400, INVALID_REQUEST;
+    other_structural_mistakes_are_400_invalid_request: SESSION, None, [
         json!(42),
         json!("ping"),
         json!([]),
@@ -82,21 +47,23 @@ async fn other_structural_mistakes_are_400_invalid_request() {
         json!({ "jsonrpc": "2.0", "id": {}, "method": "ping" }),
         json!({ "jsonrpc": "2.0", "id": 1, "method": 7 }),
         json!({ "jsonrpc": "2.0", "id": 1 }),
-    ] {
-        let answer = post(&mcp, &body).await;
-        assert_eq!(answer.status, 400, "{body}: {}", answer.body);
-        assert_eq!(answer.error_code(), INVALID_REQUEST, "{body}");
-    }
-}
-
-#[tokio::test]
-async fn unknown_method_with_a_session_is_method_not_found() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(&mcp, &request(5, "prompts/list", json!({}))).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    assert_eq!(answer.error_code(), METHOD_NOT_FOUND);
-    assert_eq!(answer.json()["id"], 5);
+    ] => 400, INVALID_REQUEST;
+    unknown_method_with_a_session_is_method_not_found: SESSION, None,
+        [request(5, "prompts/list", json!({}))] => 200, METHOD_NOT_FOUND;
+    unknown_method_without_session_or_header_is_method_not_found: None, None,
+        [request(2, "completion/complete", json!({}))] => 200, METHOD_NOT_FOUND;
+    tools_call_with_unknown_tool_is_invalid_params: SESSION, None,
+        [tool_call(1, "malgomo_delete_everything", json!({}))] => 200, INVALID_PARAMS;
+    tools_call_without_a_name_is_invalid_params: SESSION, None,
+        [request(1, "tools/call", json!({})), request(1, "tools/call", json!({ "name": 5 }))]
+        => 200, INVALID_PARAMS;
+    non_string_period_is_invalid_params: SESSION, None,
+        DATA_TOOLS.map(|tool| tool_call(1, tool, json!({ "period": 5 }))) => 200, INVALID_PARAMS;
+    login_without_password_is_invalid_params: SESSION, None,
+        [tool_call(1, "malgomo_login", json!({ "email": "owner@agency-a.test" }))]
+        => 200, INVALID_PARAMS;
+    non_object_arguments_are_invalid_params: SESSION, None,
+        [tool_call(1, "malgomo_status", json!(["x"]))] => 200, INVALID_PARAMS;
 }
 
 /// The Python SDK 2.x probe: `server/discover` without a session, header
@@ -129,111 +96,10 @@ async fn server_discover_without_session_is_answered_and_initialize_still_works(
 }
 
 #[tokio::test]
-async fn unknown_method_without_session_or_header_is_method_not_found() {
-    let app = spawn_app().await;
-    let answer = post(&app.client(), &request(2, "completion/complete", json!({}))).await;
-    assert_eq!(answer.error_code(), METHOD_NOT_FOUND, "{}", answer.body);
-}
-
-#[tokio::test]
-async fn tools_call_with_unknown_tool_is_invalid_params() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &request(
-            1,
-            "tools/call",
-            json!({ "name": "malgomo_delete_everything", "arguments": {} }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, 200);
-    assert_eq!(answer.error_code(), INVALID_PARAMS, "{}", answer.body);
-}
-
-#[tokio::test]
-async fn tools_call_without_a_name_is_invalid_params() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    for params in [json!({}), json!({ "name": 5 })] {
-        let answer = post(&mcp, &request(1, "tools/call", params.clone())).await;
-        assert_eq!(answer.status, 200, "{params}");
-        assert_eq!(answer.error_code(), INVALID_PARAMS, "{params}");
-    }
-}
-
-#[tokio::test]
-async fn non_string_period_is_invalid_params() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    for tool in [
-        "malgomo_get_kpis",
-        "malgomo_get_fans",
-        "malgomo_get_earnings",
-    ] {
-        let answer = post(
-            &mcp,
-            &request(
-                1,
-                "tools/call",
-                json!({ "name": tool, "arguments": { "period": 5 } }),
-            ),
-        )
-        .await;
-        assert_eq!(answer.status, 200, "{tool}");
-        assert_eq!(
-            answer.error_code(),
-            INVALID_PARAMS,
-            "{tool}: {}",
-            answer.body
-        );
-    }
-}
-
-#[tokio::test]
-async fn login_without_password_is_invalid_params() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &request(
-            1,
-            "tools/call",
-            json!({ "name": "malgomo_login", "arguments": { "email": "owner@agency-a.test" } }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, 200);
-    assert_eq!(answer.error_code(), INVALID_PARAMS, "{}", answer.body);
-}
-
-#[tokio::test]
-async fn non_object_arguments_are_invalid_params() {
-    let app = spawn_app().await;
-    let mcp = session(&app, "2025-06-18").await;
-    let answer = post(
-        &mcp,
-        &request(
-            1,
-            "tools/call",
-            json!({ "name": "malgomo_status", "arguments": ["x"] }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, 200);
-    assert_eq!(answer.error_code(), INVALID_PARAMS, "{}", answer.body);
-}
-
-#[tokio::test]
 async fn unknown_period_value_is_a_tool_error_naming_the_allowed_values() {
     let app = spawn_app().await;
     let mcp = app.logged_in("owner@agency-a.test").await;
-    for tool in [
-        "malgomo_get_kpis",
-        "malgomo_get_fans",
-        "malgomo_get_earnings",
-    ] {
+    for tool in DATA_TOOLS {
         let result = mcp.call_tool(tool, json!({ "period": "week" })).await;
         assert_eq!(result["isError"], true, "{tool}: {result}");
         let message = text(&result);

@@ -21,41 +21,44 @@ async fn initialize_with_id_zero_is_answered_with_id_zero() {
     assert_eq!(body["result"]["serverInfo"]["name"], "malgomo-mcp");
 }
 
-#[tokio::test]
-async fn initialize_echoes_every_supported_version() {
+/// Initializes a fresh client with each `(asked, offered)` row's version:
+/// each is answered with the offered version and a session.
+async fn assert_negotiates(rows: &[(&str, &str)]) {
     let app = spawn_app().await;
-    for version in ["2025-03-26", "2025-06-18", "2025-11-25"] {
+    for (asked, offered) in rows {
         let answer = post(
             &app.client(),
-            &request(1, "initialize", initialize_params(version)),
+            &request(1, "initialize", initialize_params(asked)),
         )
         .await;
-        assert_eq!(answer.status, 200, "{version}: {}", answer.body);
+        assert_eq!(answer.status, 200, "{asked}: {}", answer.body);
         assert_eq!(
             answer.json()["result"]["protocolVersion"],
-            version,
-            "{version} is echoed"
+            *offered,
+            "{asked} gets {offered}"
         );
+        assert!(answer.header("mcp-session-id").is_some(), "{asked}");
     }
 }
 
 #[tokio::test]
+async fn initialize_echoes_every_supported_version() {
+    assert_negotiates(&[
+        ("2025-03-26", "2025-03-26"),
+        ("2025-06-18", "2025-06-18"),
+        ("2025-11-25", "2025-11-25"),
+    ])
+    .await;
+}
+
+#[tokio::test]
 async fn initialize_offers_latest_for_older_or_unknown_versions() {
-    let app = spawn_app().await;
-    for version in ["2024-11-05", "2099-01-01", "not-a-version"] {
-        let answer = post(
-            &app.client(),
-            &request(1, "initialize", initialize_params(version)),
-        )
-        .await;
-        assert_eq!(answer.status, 200, "{version}: {}", answer.body);
-        assert_eq!(
-            answer.json()["result"]["protocolVersion"],
-            "2025-11-25",
-            "{version} gets our latest"
-        );
-        assert!(answer.header("mcp-session-id").is_some(), "{version}");
-    }
+    assert_negotiates(&[
+        ("2024-11-05", "2025-11-25"),
+        ("2099-01-01", "2025-11-25"),
+        ("not-a-version", "2025-11-25"),
+    ])
+    .await;
 }
 
 #[tokio::test]

@@ -5,6 +5,19 @@
 //! Session lifetime and bearer rules are in `sessions.rs`, CORS and the
 //! origin guard in `origins.rs`. One module a subject.
 
+/// One `#[tokio::test]` a row, so each case reports by its own name: the
+/// era of a fresh session (`None`: no session), the `MCP-Protocol-Version`
+/// header sent, the bodies posted, and the status and JSON-RPC error code
+/// every one of them must get (see [`assert_refused`]).
+macro_rules! refusals {
+    ($($name:ident: $session:expr, $header:expr, $bodies:expr => $status:expr, $code:expr;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            super::assert_refused($session, $header, &$bodies, $status, $code).await;
+        }
+    )*};
+}
+
 mod batches;
 mod delete;
 mod errors;
@@ -16,8 +29,16 @@ mod no_bare_500;
 mod routes;
 mod version_header;
 
-use malgomo_tests::{Mcp, TestApp};
+use malgomo_tests::rpc::{post, post_with_version};
+use malgomo_tests::{Mcp, TestApp, spawn_app};
 use serde_json::Value;
+
+/// The three dashboard tools (same arguments, same kind of answer).
+const DATA_TOOLS: [&str; 3] = [
+    "malgomo_get_kpis",
+    "malgomo_get_fans",
+    "malgomo_get_earnings",
+];
 
 /// A POST with no header at all except the ones given.
 fn bare_post(app: &TestApp) -> reqwest::RequestBuilder {
@@ -43,5 +64,37 @@ fn contains_key(value: &Value, key: &str) -> bool {
         Value::Object(map) => map.contains_key(key) || map.values().any(|v| contains_key(v, key)),
         Value::Array(items) => items.iter().any(|v| contains_key(v, key)),
         _ => false,
+    }
+}
+
+/// Posts each of `bodies` as a client of a fresh app: on a session of the
+/// era `session` (none when `None`), with `header` as
+/// `MCP-Protocol-Version` (none when `None`). Each must get `status` and
+/// the JSON-RPC error `code`, naming the request's id where the body has a
+/// readable one (a number or a string) and `null` where it has none.
+async fn assert_refused(
+    session_of: Option<&str>,
+    header: Option<&str>,
+    bodies: &[Value],
+    status: u16,
+    code: i64,
+) {
+    let app = spawn_app().await;
+    let mcp = match session_of {
+        Some(version) => session(&app, version).await,
+        None => app.client(),
+    };
+    for body in bodies {
+        let answer = match header {
+            Some(version) => post_with_version(&mcp, version, body).await,
+            None => post(&mcp, body).await,
+        };
+        assert_eq!(answer.status, status, "{body}: {}", answer.body);
+        assert_eq!(answer.error_code(), code, "{body}: {}", answer.body);
+        let id = match &body["id"] {
+            id @ (Value::Number(_) | Value::String(_)) => id.clone(),
+            _ => Value::Null,
+        };
+        assert_eq!(answer.json()["id"], id, "{body}: the id named");
     }
 }
