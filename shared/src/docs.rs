@@ -1,9 +1,11 @@
 //! The documentation page for humans at `/` and `/docs`, and the dashboard
 //! view with demo data it frames, at `/docs/dashboard`.
 //!
-//! The page is a static template (`docs/page.html`) with two placeholders:
-//! `TOOLS`, the tool section generated from the registry (`docs/tools.rs`), and
-//! `BASE`, this server's base URL. The base URL can come from the request's
+//! The page is a static template (`docs/page.html`) with placeholders:
+//! `TOOLS`, the tool section generated from the registry (`docs/tools.rs`);
+//! tool names in the prose (`LOGIN`, `LOGOUT`, the data tools), from the
+//! registry too, so the page never names a tool by hand; and `BASE`, this
+//! server's base URL. The base URL can come from the request's
 //! `Host` header, so it is untrusted: it is escaped before it is filled in. The page's CSP allows inline styles and same-origin frames
 //! only, so the template carries no scripts and loads nothing external.
 
@@ -35,8 +37,26 @@ const BASE: &str = "{{BASE}}";
 /// Where the generated tool section goes in [`TEMPLATE`].
 const TOOLS: &str = "{{TOOLS}}";
 
-/// The template with its tool section, built once.
-static WITH_TOOLS: LazyLock<String> = LazyLock::new(|| TEMPLATE.replace(TOOLS, &tools::section()));
+/// The template with its tool section and tool names, built once.
+static WITH_TOOLS: LazyLock<String> = LazyLock::new(|| {
+    let data = crate::tools::data_tool_names();
+    TEMPLATE
+        .replace(TOOLS, &tools::section())
+        .replace("{{LOGIN}}", crate::tools::LOGIN)
+        .replace("{{LOGOUT}}", crate::tools::LOGOUT)
+        .replace("{{DATA_TOOLS_OR}}", &code_list(&data, "or"))
+        .replace("{{DATA_TOOLS_AND}}", &code_list(&data, "and"))
+});
+
+/// `<code>a</code>, <code>b</code> or <code>c</code>`.
+fn code_list(names: &[&str], conjunction: &str) -> String {
+    let coded: Vec<String> = names.iter().map(|name| format!("<code>{name}</code>")).collect();
+    match coded.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 /// The page, with `base_url` filled into the connect instructions.
 pub fn page(base_url: &str) -> String {
@@ -97,6 +117,16 @@ mod tests {
         assert!(html.contains("<meta name=\"viewport\""));
         assert!(html.contains("<title>MalGomo MCP server</title>"));
         assert!(html.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn page_fills_every_placeholder() {
+        let html = page(BASE_URL);
+        assert!(!html.contains("{{"), "a placeholder is left in the page");
+        assert!(html.contains(
+            "Call <code>malgomo_get_kpis</code>, <code>malgomo_get_fans</code> or <code>malgomo_get_earnings</code>."
+        ));
+        assert!(html.contains("with the <code>malgomo_login</code> tool"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub static DASHBOARD: Resource = Resource {
         uri: "ui://malgomo/dashboard",
         name: "dashboard",
         title: "MalGomo dashboard",
-        description: "Interactive view of the malgomo_get_kpis, malgomo_get_fans and malgomo_get_earnings results: headline figures, charts and per-creator tables, in the host's theme.",
+        description: "Interactive view of the dashboard tools' results (revenue KPIs, fan growth, earnings): headline figures, charts and per-creator tables, in the host's theme.",
         mime_type: MCP_APP_MIME,
         size: TEXT.len(),
         // The view loads nothing: no connect, resource, frame or base-URI

@@ -11,12 +11,14 @@ use crate::protocol::tool;
 
 pub struct Logout;
 
+pub const NAME: &str = "malgomo_logout";
+
 const TITLE: &str = "Log out of MalGomo";
 
 #[async_trait]
 impl Tool for Logout {
     fn name(&self) -> &'static str {
-        "malgomo_logout"
+        NAME
     }
 
     fn docs(&self) -> Docs {

@@ -24,6 +24,7 @@ pub use context::Context;
 pub use credential::Credential;
 pub use login::NAME as LOGIN;
 pub use login::STATELESS_LOGIN;
+pub use logout::NAME as LOGOUT;
 pub use output::{ToolFailure, ToolOutput};
 pub use status::NAME as STATUS;
 
