@@ -10,7 +10,7 @@ use bytes::Bytes;
 use malgomo::{App, Config, Host};
 use malgomo_tests::accounts;
 use malgomo_tests::lambda::{Function, Upstreams};
-use malgomo_tests::rpc::tool_call;
+use malgomo_tests::rpc::{notification, tool_call};
 use serde_json::{Value, json};
 
 const FUNCTION_URL_INITIALIZE: &str = include_str!("../../../events/function-url-initialize.json");
@@ -34,6 +34,23 @@ struct Event(Value);
 impl Event {
     fn from(sample_text: &str) -> Self {
         Self(sample(sample_text))
+    }
+
+    /// The `tools/list` sample with `session` patched in.
+    fn tools_list(session: &str) -> Self {
+        Self::from(FUNCTION_URL_TOOLS_LIST).header("mcp-session-id", session)
+    }
+
+    /// A Function URL request on `/mcp` with `method` and no body.
+    fn bodiless(method: &str) -> Self {
+        Self::from(FUNCTION_URL_INITIALIZE)
+            .method(method)
+            .body(None)
+    }
+
+    /// `GET /mcp` asking for an event stream.
+    fn get_stream() -> Self {
+        Self::bodiless("GET").header("accept", "text/event-stream")
     }
 
     fn method(mut self, method: &str) -> Self {
@@ -152,6 +169,19 @@ async fn start_mcp(upstreams: &Upstreams) -> Function {
     Function::spawn(LAMBDA_MCP, &upstreams.env()).await
 }
 
+/// `initialize` through the sample event `sample_text` as shipped: a JSON
+/// answer in our protocol version with a session id. Returns the response
+/// and the session id.
+async fn initialize(function: &Function, sample_text: &str) -> (Value, String) {
+    let response = function.call(sample(sample_text)).await;
+    assert_eq!(status(&response), 200, "{response}");
+    assert_eq!(header(&response, "content-type"), Some("application/json"));
+    let answer = body(&response);
+    assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
+    let session = session_id(&response);
+    (response, session)
+}
+
 // ---- the MCP flow through the binary --------------------------------------
 
 #[tokio::test]
@@ -160,13 +190,9 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
     let function = start_mcp(&upstreams).await;
 
     // initialize: the sample as shipped.
-    let response = function.call(sample(FUNCTION_URL_INITIALIZE)).await;
-    assert_eq!(status(&response), 200, "{response}");
-    assert_eq!(header(&response, "content-type"), Some("application/json"));
-    let session = session_id(&response);
+    let (response, session) = initialize(&function, FUNCTION_URL_INITIALIZE).await;
     let answer = body(&response);
     assert_eq!(answer["id"], 0, "{answer}");
-    assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
     assert!(
         answer["result"]["serverInfo"]["name"].is_string(),
         "{answer}"
@@ -176,9 +202,7 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
         .call(
             Event::from(FUNCTION_URL_INITIALIZE)
                 .session(Some(&session))
-                .body(Some(
-                    &json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }),
-                ))
+                .body(Some(&notification("notifications/initialized")))
                 .build(),
         )
         .await;
@@ -196,13 +220,7 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
     assert_eq!(login["isError"], false, "{login}");
 
     // tools/list: the sample, with the session patched in.
-    let response = function
-        .call(
-            Event::from(FUNCTION_URL_TOOLS_LIST)
-                .header("mcp-session-id", &session)
-                .build(),
-        )
-        .await;
+    let response = function.call(Event::tools_list(&session).build()).await;
     assert_eq!(status(&response), 200, "{response}");
     let tools = body(&response)["result"]["tools"].clone();
     assert!(
@@ -228,14 +246,7 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
 
     // GET /mcp: no stream behind a buffering front door.
     let response = function
-        .call(
-            Event::from(FUNCTION_URL_INITIALIZE)
-                .method("GET")
-                .body(None)
-                .header("accept", "text/event-stream")
-                .session(Some(&session))
-                .build(),
-        )
+        .call(Event::get_stream().session(Some(&session)).build())
         .await;
     assert_eq!(status(&response), 405, "{response}");
     assert_eq!(
@@ -246,13 +257,7 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
 
     // DELETE ends the session ...
     let response = function
-        .call(
-            Event::from(FUNCTION_URL_INITIALIZE)
-                .method("DELETE")
-                .body(None)
-                .session(Some(&session))
-                .build(),
-        )
+        .call(Event::bodiless("DELETE").session(Some(&session)).build())
         .await;
     assert_eq!(status(&response), 204, "{response}");
     assert!(
@@ -261,13 +266,7 @@ async fn function_url_events_run_the_whole_session_through_lambda_mcp() {
     );
 
     // ... so the next request on it is 404.
-    let response = function
-        .call(
-            Event::from(FUNCTION_URL_TOOLS_LIST)
-                .header("mcp-session-id", &session)
-                .build(),
-        )
-        .await;
+    let response = function.call(Event::tools_list(&session).build()).await;
     assert_eq!(status(&response), 404, "{response}");
     let answer = body(&response);
     assert!(answer["error"]["message"].is_string(), "{answer}");
@@ -278,21 +277,10 @@ async fn http_api_v2_events_reach_the_same_router_with_the_same_response_shape()
     let upstreams = Upstreams::start().await;
     let function = start_mcp(&upstreams).await;
 
-    let via_api = function.call(sample(HTTPAPI_INITIALIZE)).await;
-    assert_eq!(status(&via_api), 200, "{via_api}");
-    assert_eq!(header(&via_api, "content-type"), Some("application/json"));
-    let session = session_id(&via_api);
-    let answer = body(&via_api);
-    assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
+    let (via_api, session) = initialize(&function, HTTPAPI_INITIALIZE).await;
 
     // The session lives in the table, whatever door the next request uses.
-    let response = function
-        .call(
-            Event::from(FUNCTION_URL_TOOLS_LIST)
-                .header("mcp-session-id", &session)
-                .build(),
-        )
-        .await;
+    let response = function.call(Event::tools_list(&session).build()).await;
     assert_eq!(status(&response), 200, "{response}");
 
     // Both payloads parse as API Gateway v2 requests and answer alike.
@@ -405,7 +393,7 @@ async fn the_mcp_function_serves_its_first_request_without_touching_the_table() 
     assert_eq!(status(&response), 200, "{response}");
     // A request that needs the store gets the store's error, not a crash.
     let session = session_id(&response);
-    let tools = Event::from(FUNCTION_URL_TOOLS_LIST).header("mcp-session-id", &session);
+    let tools = Event::tools_list(&session);
     let response = function.call(tools.build()).await;
     assert!(status(&response) >= 500, "{response}");
     let response = function.call(sample(HTTPAPI_HEALTHZ)).await;
@@ -532,13 +520,7 @@ async fn error_responses_keep_the_routers_headers_unchanged() {
 
     // 400: DELETE without a session id.
     let response = function
-        .call(
-            Event::from(FUNCTION_URL_INITIALIZE)
-                .method("DELETE")
-                .body(None)
-                .header("origin", origin)
-                .build(),
-        )
+        .call(Event::bodiless("DELETE").header("origin", origin).build())
         .await;
     assert_eq!(status(&response), 400, "{response}");
     let expected = router_answer(&upstreams, "DELETE", "/mcp", &[("origin", origin)], "").await;
@@ -547,14 +529,7 @@ async fn error_responses_keep_the_routers_headers_unchanged() {
 
     // 405: GET /mcp, with its Allow header.
     let response = function
-        .call(
-            Event::from(FUNCTION_URL_INITIALIZE)
-                .method("GET")
-                .body(None)
-                .header("accept", "text/event-stream")
-                .header("origin", origin)
-                .build(),
-        )
+        .call(Event::get_stream().header("origin", origin).build())
         .await;
     assert_eq!(status(&response), 405, "{response}");
     let expected = router_answer(
