@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use super::Method;
 use crate::protocol::Era;
 use crate::protocol::jsonrpc::{RawResult, RpcError};
 
@@ -29,7 +30,7 @@ impl Fixed {
         &self,
         era: Era,
         oauth: bool,
-        method: &str,
+        method: Method,
         result: impl FnOnce() -> T,
     ) -> Result<RawResult, RpcError> {
         self.cells[slot(era, oauth)]
@@ -57,9 +58,13 @@ mod tests {
         for era in [Era::Sessionful, Era::Stateless] {
             for oauth in [false, true] {
                 let first =
-                    value(fixed.get(era, oauth, "tools/list", || json!({ "oauth": oauth })));
-                let again =
-                    value(fixed.get(era, oauth, "tools/list", || json!({ "built": "twice" })));
+                    value(fixed.get(era, oauth, Method::ToolsList, || json!({ "oauth": oauth })));
+                let again = value(fixed.get(
+                    era,
+                    oauth,
+                    Method::ToolsList,
+                    || json!({ "built": "twice" }),
+                ));
                 assert_eq!(first, again);
                 assert_eq!(first["oauth"], oauth);
                 assert_eq!(first.get("resultType").is_some(), era == Era::Stateless);

@@ -30,71 +30,110 @@ pub const CACHE_HINT: CacheHint = CacheHint {
     cache_scope: CacheScope::Public,
 };
 
-pub const INITIALIZE: &str = "initialize";
-pub const DISCOVER: &str = "server/discover";
-pub const TOOLS_CALL: &str = "tools/call";
-const TOOLS_LIST: &str = "tools/list";
+/// Declares [`Method`] from one list, each method's variant and wire name.
+/// All else about a method (the eras that serve it, whether its result may
+/// be cached, what runs it) is an exhaustive `match` on the variant, so
+/// the compiler holds every one of them to this list.
+macro_rules! methods {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A method we implement, besides `initialize` (which opens a
+        /// session rather than running in one).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Method {
+            $($variant,)*
+        }
 
-/// Methods served on an established 2025-era connection (besides `initialize`).
-const SESSIONFUL: [&str; 6] = [
-    "ping",
-    TOOLS_LIST,
-    TOOLS_CALL,
-    "resources/list",
-    "resources/templates/list",
-    "resources/read",
-];
-/// Methods of 2026-07-28: no `initialize`, no `ping`.
-const STATELESS: [&str; 6] = [
-    DISCOVER,
-    TOOLS_LIST,
-    TOOLS_CALL,
-    "resources/list",
-    "resources/templates/list",
-    "resources/read",
-];
-/// Results a 2026-07-28 client may cache (besides `server/discover`, whose
-/// type carries the hint): the same for every caller of one server.
-const CACHEABLE: [&str; 4] = [
-    TOOLS_LIST,
-    "resources/list",
-    "resources/templates/list",
-    "resources/read",
-];
+        impl Method {
+            pub const ALL: &[Method] = &[$(Method::$variant,)*];
+
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Method::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+methods! {
+    Ping = "ping",
+    Discover = "server/discover",
+    ToolsList = "tools/list",
+    ToolsCall = "tools/call",
+    ResourcesList = "resources/list",
+    ResourcesTemplatesList = "resources/templates/list",
+    ResourcesRead = "resources/read",
+}
+
+impl Method {
+    pub fn parse(name: &str) -> Option<Method> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|method| method.name() == name)
+    }
+
+    /// 2026-07-28 has no `ping`; the 2025 era has no `server/discover`.
+    pub fn served_in(self, era: Era) -> bool {
+        match self {
+            Method::Ping => era == Era::Sessionful,
+            Method::Discover => era == Era::Stateless,
+            Method::ToolsList
+            | Method::ToolsCall
+            | Method::ResourcesList
+            | Method::ResourcesTemplatesList
+            | Method::ResourcesRead => true,
+        }
+    }
+
+    /// Results a 2026-07-28 client may cache (besides `server/discover`,
+    /// whose type carries the hint): the same for every caller of one
+    /// server.
+    fn cacheable(self) -> bool {
+        match self {
+            Method::ToolsList
+            | Method::ResourcesList
+            | Method::ResourcesTemplatesList
+            | Method::ResourcesRead => true,
+            Method::Ping | Method::Discover | Method::ToolsCall => false,
+        }
+    }
+}
+
+pub const INITIALIZE: &str = "initialize";
+pub const DISCOVER: &str = Method::Discover.name();
+pub const TOOLS_CALL: &str = Method::ToolsCall.name();
 
 /// True for methods we implement in `era`; anything else is -32601 before
 /// any session or version check (clients probe with unknown methods).
 pub fn is_known(era: Era, method: &str) -> bool {
-    match era {
-        Era::Sessionful => method == INITIALIZE || SESSIONFUL.contains(&method),
-        Era::Stateless => STATELESS.contains(&method),
-    }
+    (era == Era::Sessionful && method == INITIALIZE)
+        || Method::parse(method).is_some_and(|method| method.served_in(era))
 }
 
 /// Runs a request (not `initialize`) in the era of `call`: its result as
 /// that era answers it, serialised.
 pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResult, RpcError> {
-    let method = request.method.as_str();
-    if !is_known(call.era, method) || method == INITIALIZE {
-        return Err(match method {
+    let name = request.method.as_str();
+    let Some(method) = Method::parse(name).filter(|method| method.served_in(call.era)) else {
+        return Err(match name {
             INITIALIZE => {
                 RpcError::invalid_request("initialize must be the only message of its POST")
             }
             other => RpcError::method_not_found(other),
         });
-    }
+    };
     let (era, oauth) = (call.era, call.app.config.oauth_enabled());
     match method {
-        "ping" => to_value(ping::result()).and_then(|result| finish(era, method, result)),
-        DISCOVER => discover::result(era, oauth),
-        TOOLS_LIST => tools_list::result(era, oauth),
-        "resources/list" => resources_list::result(era, oauth),
-        "resources/templates/list" => resources_templates_list::result(era, oauth),
-        "resources/read" => resources_read::result(era, oauth, request.params.clone()),
-        TOOLS_CALL => tools_call::result(call, request.params.clone())
+        Method::Ping => to_value(ping::result()).and_then(|result| finish(era, method, result)),
+        Method::Discover => discover::result(era, oauth),
+        Method::ToolsList => tools_list::result(era, oauth),
+        Method::ResourcesList => resources_list::result(era, oauth),
+        Method::ResourcesTemplatesList => resources_templates_list::result(era, oauth),
+        Method::ResourcesRead => resources_read::result(era, oauth, request.params.clone()),
+        Method::ToolsCall => tools_call::result(call, request.params.clone())
             .await
             .and_then(|result| finish(era, method, result)),
-        other => Err(RpcError::method_not_found(other)),
     }
     .map_err(|mut error| {
         // 2026-07-28 (SEP-2164) answers an unknown resource with -32602;
@@ -109,11 +148,11 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
 /// What `era` adds to the result of `method`, then its one serialisation:
 /// 2026-07-28 marks every result complete, names the server in `_meta`, and
 /// says how long the cacheable ones may be kept.
-fn finish(era: Era, method: &str, result: Value) -> Result<RawResult, RpcError> {
+fn finish(era: Era, method: Method, result: Value) -> Result<RawResult, RpcError> {
     match era {
         Era::Sessionful => raw(&result),
         Era::Stateless => {
-            let result = if CACHEABLE.contains(&method) {
+            let result = if method.cacheable() {
                 cacheable(result, CACHE_HINT)
             } else {
                 result
@@ -128,4 +167,62 @@ fn to_value(result: impl serde::Serialize) -> Result<Value, RpcError> {
         tracing::error!(error = %err, "a result did not serialise");
         RpcError::new(crate::protocol::jsonrpc::INTERNAL_ERROR, "Internal error")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_is_known_by_its_name_in_the_eras_that_serve_it() {
+        for &method in Method::ALL {
+            assert_eq!(Method::parse(method.name()), Some(method));
+            for era in [Era::Sessionful, Era::Stateless] {
+                assert_eq!(is_known(era, method.name()), method.served_in(era));
+            }
+        }
+        let mut names: Vec<&str> = Method::ALL.iter().map(|method| method.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Method::ALL.len(), "one name a method");
+    }
+
+    #[test]
+    fn each_era_serves_its_own_methods_and_nothing_else() {
+        let served = |era| {
+            Method::ALL
+                .iter()
+                .filter(|method| method.served_in(era))
+                .map(|method| method.name())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            served(Era::Sessionful),
+            [
+                "ping",
+                "tools/list",
+                "tools/call",
+                "resources/list",
+                "resources/templates/list",
+                "resources/read"
+            ]
+        );
+        assert_eq!(
+            served(Era::Stateless),
+            [
+                "server/discover",
+                "tools/list",
+                "tools/call",
+                "resources/list",
+                "resources/templates/list",
+                "resources/read"
+            ]
+        );
+        assert!(is_known(Era::Sessionful, INITIALIZE));
+        assert!(!is_known(Era::Stateless, INITIALIZE));
+        for unknown in ["prompts/list", "completion/complete", "", "PING"] {
+            assert!(!is_known(Era::Sessionful, unknown), "{unknown}");
+            assert!(!is_known(Era::Stateless, unknown), "{unknown}");
+        }
+    }
 }

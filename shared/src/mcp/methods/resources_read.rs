@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Method;
 use super::fixed::Fixed;
 use crate::protocol::Era;
 use crate::protocol::jsonrpc::{RESOURCE_NOT_FOUND, RawResult, RpcError};
@@ -30,7 +31,7 @@ pub fn result(era: Era, oauth: bool, params: Value) -> Result<RawResult, RpcErro
         message: format!("Resource not found: {}", params.uri),
         data: Some(json!({ "uri": params.uri })),
     })?;
-    READS[index].get(era, oauth, "resources/read", || ReadResourceResult {
+    READS[index].get(era, oauth, Method::ResourcesRead, || ReadResourceResult {
         contents: vec![resources::ALL[index].contents()],
     })
 }

@@ -2,7 +2,7 @@
 //! same for every caller of one mode, so built and serialised once (see
 //! [`Fixed`]).
 
-use super::TOOLS_LIST;
+use super::Method;
 use super::fixed::Fixed;
 use crate::protocol::Era;
 use crate::protocol::jsonrpc::{RawResult, RpcError};
@@ -11,7 +11,7 @@ use crate::tools;
 
 pub fn result(era: Era, oauth: bool) -> Result<RawResult, RpcError> {
     static LIST: Fixed = Fixed::new();
-    LIST.get(era, oauth, TOOLS_LIST, || ListToolsResult {
+    LIST.get(era, oauth, Method::ToolsList, || ListToolsResult {
         tools: tools::definitions(oauth),
     })
 }
