@@ -1,7 +1,7 @@
 //! What `template.yaml` deploys, read from the file itself so the tests
 //! hold the code to the template and not to a copy of it: the DynamoDB
-//! actions each function's policies grant, and how the CloudFront front
-//! door routes paths to functions.
+//! actions each function's policies grant, the API events each function
+//! answers, and how the CloudFront front door routes paths to functions.
 //!
 //! CloudFormation's short tags (`!Ref X`, `!GetAtt X.Arn`, `!Sub …`) read
 //! as their plain argument, which is all these questions need.
@@ -66,6 +66,29 @@ impl Template {
         actions.sort();
         actions.dedup();
         actions
+    }
+
+    /// The `HttpApi` events of `function` (a resource name): (path,
+    /// method), sorted.
+    pub fn http_api_events(&self, function: &str) -> Vec<(String, String)> {
+        let events = self.resource(function)["Properties"]["Events"]
+            .as_hash()
+            .unwrap_or_else(|| panic!("{function} has Events"));
+        let mut routes: Vec<(String, String)> = events
+            .values()
+            .filter(|event| event["Type"].as_str() == Some("HttpApi"))
+            .map(|event| {
+                let field = |name: &str| {
+                    event["Properties"][name]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{function}: an event without {name}"))
+                        .to_owned()
+                };
+                (field("Path"), field("Method"))
+            })
+            .collect();
+        routes.sort();
+        routes
     }
 
     /// The distribution's cache behaviours in order: (path pattern,
@@ -139,5 +162,17 @@ mod tests {
         let routes = template.front_door_routes();
         assert_eq!(routes.last().map(|(_, o)| o.as_str()), Some("mcp"));
         assert!(routes.iter().any(|(p, o)| p == "/token" && o == "oauth"));
+    }
+
+    /// The OAuth function's events are the server's OAuth routes, no more
+    /// and no fewer (a path added to one and not the other fails here).
+    #[test]
+    fn the_oauth_function_answers_exactly_the_oauth_routes() {
+        let mut routes: Vec<(String, String)> = malgomo::oauth::ROUTES
+            .iter()
+            .map(|(path, method, _)| ((*path).to_owned(), method.to_string()))
+            .collect();
+        routes.sort();
+        assert_eq!(Template::load().http_api_events("OauthFunction"), routes);
     }
 }

@@ -8,6 +8,9 @@ use url::Url;
 
 pub const SCOPE: &str = "mcp";
 pub const SCOPES_SUPPORTED: [&str; 2] = ["mcp", "offline_access"];
+/// How a client may authenticate at `/token` and `/revoke`: what the
+/// metadata advertises and what registration accepts.
+pub const CLIENT_AUTH_METHODS: [&str; 3] = ["none", "client_secret_post", "client_secret_basic"];
 
 /// The issuer: `PUBLIC_URL` without a trailing slash.
 pub fn issuer(public_url: &Url) -> String {
@@ -51,8 +54,8 @@ pub fn authorization_server(public_url: &Url) -> Value {
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["none", "client_secret_post", "client_secret_basic"],
-        "revocation_endpoint_auth_methods_supported": ["none", "client_secret_post", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         "client_id_metadata_document_supported": true,
         "authorization_response_iss_parameter_supported": true,
         "service_documentation": format!("{issuer}/docs")
@@ -88,6 +91,16 @@ mod tests {
         let doc = authorization_server(&url);
         assert_eq!(doc["issuer"], "https://mcp.example.com");
         assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+        for list in [
+            "token_endpoint_auth_methods_supported",
+            "revocation_endpoint_auth_methods_supported",
+        ] {
+            assert_eq!(
+                doc[list],
+                json!(["none", "client_secret_post", "client_secret_basic"]),
+                "{list}"
+            );
+        }
         assert_eq!(
             protected_resource(&url)["authorization_servers"],
             json!(["https://mcp.example.com"])

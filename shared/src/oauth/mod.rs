@@ -50,17 +50,46 @@ pub const CLIENT_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// (hosted Claude registers one per connection; unused ones go away soon).
 pub const UNUSED_CLIENT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
-const PATHS: [&str; 9] = [
-    "/.well-known/oauth-protected-resource",
-    "/.well-known/oauth-protected-resource/mcp",
-    "/.well-known/oauth-authorization-server",
-    "/.well-known/openid-configuration",
-    "/register",
-    "/authorize",
-    "/oauth/login",
-    "/token",
-    "/revoke",
-];
+/// Declares [`Endpoint`] and [`ROUTES`] from one list: each endpoint's
+/// variant, the one method it answers, and its paths. What serves each is
+/// an exhaustive `match` in [`handle`]; the template's `OauthFunction`
+/// events are checked against [`ROUTES`] (tests/src/template.rs).
+macro_rules! endpoints {
+    ($($variant:ident: $method:ident $($path:literal),+;)*) => {
+        /// An endpoint of the authorization server.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Endpoint {
+            $($variant,)*
+        }
+
+        /// Every OAuth path: the method it answers and its endpoint.
+        pub const ROUTES: &[(&str, Method, Endpoint)] = &[
+            $($(($path, Method::$method, Endpoint::$variant),)+)*
+        ];
+    };
+}
+
+endpoints! {
+    ProtectedResource: GET
+        "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-protected-resource/mcp";
+    AuthorizationServer: GET
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration";
+    Register: POST "/register";
+    Authorize: GET "/authorize";
+    Login: POST "/oauth/login";
+    Token: POST "/token";
+    Revoke: POST "/revoke";
+}
+
+/// The route at `path`: the method it answers and its endpoint.
+fn route(path: &str) -> Option<(&Method, Endpoint)> {
+    ROUTES
+        .iter()
+        .find(|(at, _, _)| *at == path)
+        .map(|(_, method, endpoint)| (method, *endpoint))
+}
 
 /// Revokes a grant (the logout tool in mode A).
 pub async fn revoke_grant(app: &App, grant_id: &str) -> Result<(), OAuthError> {
@@ -68,7 +97,7 @@ pub async fn revoke_grant(app: &App, grant_id: &str) -> Result<(), OAuthError> {
 }
 
 pub fn is_oauth_path(path: &str) -> bool {
-    PATHS.contains(&path)
+    route(path).is_some()
 }
 
 /// Serves an OAuth path (mode A only; elsewhere 404).
@@ -94,31 +123,52 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
         let too_large = OAuthError::too_large("the request body is over the size limit");
         return cors::decorate(&headers, too_large.into_response());
     }
-    let response = match (method, path.as_str()) {
-        (
-            Method::GET,
-            "/.well-known/oauth-protected-resource" | "/.well-known/oauth-protected-resource/mcp",
-        ) => reply::json_bytes(StatusCode::OK, discovery.protected_resource.clone()),
-        (
-            Method::GET,
-            "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration",
-        ) => reply::json_bytes(StatusCode::OK, discovery.authorization_server.clone()),
-        (Method::POST, "/register") => register::handle(app, &request)
-            .await
-            .unwrap_or_else(OAuthError::into_response),
-        (Method::GET, "/authorize") => authorize::handle(app, &request).await,
-        (Method::POST, "/oauth/login") => login::handle(app, &request).await,
-        (Method::POST, "/token") => token::handle(app, &request)
-            .await
-            .unwrap_or_else(OAuthError::into_response),
-        (Method::POST, "/revoke") => revoke::handle(app, &request)
-            .await
-            .unwrap_or_else(OAuthError::into_response),
-        _ => reply::error(
+    let response = match route(&path) {
+        None => reply::error(StatusCode::NOT_FOUND, "not_found", "no such path"),
+        Some((answers, _)) if *answers != method => reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "method not allowed",
         ),
+        Some((_, endpoint)) => match endpoint {
+            Endpoint::ProtectedResource => {
+                reply::json_bytes(StatusCode::OK, discovery.protected_resource.clone())
+            }
+            Endpoint::AuthorizationServer => {
+                reply::json_bytes(StatusCode::OK, discovery.authorization_server.clone())
+            }
+            Endpoint::Register => register::handle(app, &request)
+                .await
+                .unwrap_or_else(OAuthError::into_response),
+            Endpoint::Authorize => authorize::handle(app, &request).await,
+            Endpoint::Login => login::handle(app, &request).await,
+            Endpoint::Token => token::handle(app, &request)
+                .await
+                .unwrap_or_else(OAuthError::into_response),
+            Endpoint::Revoke => revoke::handle(app, &request)
+                .await
+                .unwrap_or_else(OAuthError::into_response),
+        },
     };
     cors::decorate(&headers, response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_routes_to_its_own_endpoint_once() {
+        for (path, method, endpoint) in ROUTES {
+            assert_eq!(route(path), Some((method, *endpoint)), "{path}");
+            assert!(is_oauth_path(path));
+        }
+        let mut paths: Vec<&str> = ROUTES.iter().map(|(path, _, _)| *path).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), ROUTES.len(), "one route a path");
+        for other in ["/mcp", "/token/", "/.well-known/", "/oauth", ""] {
+            assert!(!is_oauth_path(other), "{other}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::no_store;
+use super::metadata::CLIENT_AUTH_METHODS;
 use super::records::{ClientRecord, client_key, encode};
 use super::redirect::RedirectUri;
 use super::{OAuthError, UNUSED_CLIENT_TTL};
@@ -65,9 +66,10 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
     let auth_method = metadata
         .token_endpoint_auth_method
         .unwrap_or_else(|| "client_secret_basic".into());
-    if !["none", "client_secret_post", "client_secret_basic"].contains(&auth_method.as_str()) {
+    if !CLIENT_AUTH_METHODS.contains(&auth_method.as_str()) {
         return Err(OAuthError::invalid_client_metadata(format!(
-            "token_endpoint_auth_method {auth_method:?} is not supported (none, client_secret_post, client_secret_basic)"
+            "token_endpoint_auth_method {auth_method:?} is not supported ({})",
+            CLIENT_AUTH_METHODS.join(", ")
         )));
     }
     let grant_types = metadata
