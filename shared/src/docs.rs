@@ -50,7 +50,10 @@ static WITH_TOOLS: LazyLock<String> = LazyLock::new(|| {
 
 /// `<code>a</code>, <code>b</code> or <code>c</code>`.
 fn code_list(names: &[&str], conjunction: &str) -> String {
-    let coded: Vec<String> = names.iter().map(|name| format!("<code>{name}</code>")).collect();
+    let coded: Vec<String> = names
+        .iter()
+        .map(|name| format!("<code>{name}</code>"))
+        .collect();
     match coded.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
