@@ -247,6 +247,21 @@ impl Mcp {
         builder
     }
 
+    /// `GET` for an event stream, with the session and bearer held.
+    pub fn get_stream(&self) -> reqwest::RequestBuilder {
+        let mut builder = self
+            .http
+            .get(&self.url)
+            .header("accept", "text/event-stream");
+        if let Some(session) = &self.session {
+            builder = builder.header("mcp-session-id", session);
+        }
+        if let Some(bearer) = &self.bearer {
+            builder = builder.bearer_auth(bearer);
+        }
+        builder
+    }
+
     pub async fn send(&self, body: &Value) -> reqwest::Response {
         self.post().json(body).send().await.expect("server answers")
     }

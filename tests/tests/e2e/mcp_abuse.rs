@@ -8,17 +8,6 @@ use malgomo_tests::rpc::tool_call;
 use malgomo_tests::{Mcp, TestApp, accounts, request, spawn_app};
 use serde_json::json;
 
-fn get_stream(mcp: &Mcp) -> reqwest::RequestBuilder {
-    let mut builder = mcp.http.get(&mcp.url).header("accept", "text/event-stream");
-    if let Some(session) = &mcp.session {
-        builder = builder.header("mcp-session-id", session);
-    }
-    if let Some(bearer) = &mcp.bearer {
-        builder = builder.bearer_auth(bearer);
-    }
-    builder
-}
-
 #[tokio::test]
 async fn a_junk_bearer_without_a_session_holds_no_stream() {
     let app = spawn_app().await;
@@ -27,7 +16,7 @@ async fn a_junk_bearer_without_a_session_holds_no_stream() {
         ..app.client()
     };
     for _ in 0..50 {
-        let answer = exchange(get_stream(&junk)).await;
+        let answer = exchange(junk.get_stream()).await;
         assert_eq!(answer.status, 405, "{}", answer.body);
     }
     assert_eq!(app.app.streams.open(), 0);
@@ -39,17 +28,17 @@ async fn streams_are_capped_per_session() {
     let mcp = app.session().await;
     let mut held = Vec::new();
     for _ in 0..PER_SESSION {
-        let response = get_stream(&mcp).send().await.expect("server answers");
+        let response = mcp.get_stream().send().await.expect("server answers");
         assert_eq!(response.status(), 200);
         held.push(response);
     }
-    let refused = exchange(get_stream(&mcp)).await;
+    let refused = exchange(mcp.get_stream()).await;
     assert_eq!(refused.status, 429, "{}", refused.body);
     assert!(refused.header("retry-after").is_some());
     assert_eq!(app.app.streams.open(), PER_SESSION);
     // Another session is not affected.
     let other = app.session().await;
-    let response = get_stream(&other).send().await.expect("server answers");
+    let response = other.get_stream().send().await.expect("server answers");
     assert_eq!(response.status(), 200);
 }
 
