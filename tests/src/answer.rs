@@ -72,6 +72,16 @@ impl Answer {
         body["result"].clone()
     }
 
+    /// The whole `Set-Cookie` header that sets cookie `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}=");
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&prefix))
+    }
+
     pub fn header_count(&self, name: &str) -> usize {
         self.headers.get_all(name).iter().count()
     }

@@ -197,11 +197,7 @@ impl SignInPage {
     pub fn parse(answer: &Answer) -> Self {
         assert_eq!(answer.status, 200, "sign-in page: {}", answer.body);
         let cookie = answer
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("malgomo_csrf="))
+            .set_cookie("malgomo_csrf")
             .expect("the CSRF cookie is set")
             .split(';')
             .next()

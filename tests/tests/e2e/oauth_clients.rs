@@ -353,11 +353,7 @@ async fn the_csrf_cookie_is_http_only_and_same_site_strict() {
     let client = app.register_public(&[REDIRECT]).await;
     let answer = app.authorize_with(&client.id, REDIRECT, &[]).await;
     let cookie = answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("malgomo_csrf="))
+        .set_cookie("malgomo_csrf")
         .expect("the CSRF cookie")
         .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
