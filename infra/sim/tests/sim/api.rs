@@ -1,6 +1,6 @@
 //! MalGomo API: `/api/me`, roles, agency scoping, periods, token checks, internal fields.
 
-use crate::common::{spawn_sim, status_json, without_stamps};
+use crate::common::{CATEGORIES, spawn_sim, status_json, without_stamps};
 use malgomo_sim::accounts::{self, AGENCY_A, AGENCY_B};
 use malgomo_sim::data::{self, Period};
 use reqwest::StatusCode;
@@ -221,14 +221,7 @@ async fn documented_fields_have_the_contract_types() {
     assert!(k["hero_net_eur"].is_f64());
     assert_eq!(k["currency"], "EUR");
     assert!(k["mobile_period"].is_string() && k["kpi_period"].is_string());
-    for cat in [
-        "subscriptions",
-        "tips",
-        "messages",
-        "posts",
-        "streams",
-        "referrals",
-    ] {
+    for cat in CATEGORIES {
         assert!(k["revenue_by_category_eur"][cat].is_number(), "{cat}");
     }
     let hours: Vec<u64> = k["hourly_revenue_current"]

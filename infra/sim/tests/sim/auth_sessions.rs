@@ -1,6 +1,6 @@
 //! Refresh rotation, the reuse window, family revocation, logout and `/auth/v1/user`.
 
-use crate::common::{jwt_part, spawn_sim, status_json};
+use crate::common::{gotrue_error, jwt_part, spawn_sim, status_json};
 use malgomo_sim::accounts::DEMO_ANON_KEY;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -19,14 +19,29 @@ async fn refreshed(t: &crate::common::TestSim, token: &str) -> Value {
     body
 }
 
-async fn expect_already_used(t: &crate::common::TestSim, token: &str) {
-    let (status, body) = status_json(t.refresh(token).await).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+/// Refreshing with `token` is refused as GoTrue refuses it: 400 and
+/// exactly this body.
+async fn expect_refresh_refused(
+    t: &crate::common::TestSim,
+    token: &str,
+    error_code: &str,
+    msg: &str,
+) {
+    let body = gotrue_error(t.refresh(token).await, 400, error_code).await;
     assert_eq!(
         body,
-        json!({"code": 400, "error_code": "refresh_token_already_used",
-               "msg": "Invalid Refresh Token: Already Used"})
+        json!({ "code": 400, "error_code": error_code, "msg": msg })
     );
+}
+
+async fn expect_already_used(t: &crate::common::TestSim, token: &str) {
+    expect_refresh_refused(
+        t,
+        token,
+        "refresh_token_already_used",
+        "Invalid Refresh Token: Already Used",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -103,44 +118,32 @@ async fn older_rotated_token_revokes_even_inside_window() {
 #[tokio::test]
 async fn unknown_refresh_token_is_not_found() {
     let t = spawn_sim().await;
-    let (status, body) = status_json(t.refresh("no-such-token").await).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body,
-        json!({"code": 400, "error_code": "refresh_token_not_found",
-               "msg": "Invalid Refresh Token: Refresh Token Not Found"})
-    );
+    expect_refresh_refused(
+        &t,
+        "no-such-token",
+        "refresh_token_not_found",
+        "Invalid Refresh Token: Refresh Token Not Found",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn refresh_body_errors() {
     let t = spawn_sim().await;
-    let r = t
-        .http
-        .post(t.url("/auth/v1/token?grant_type=refresh_token"))
-        .header("apikey", DEMO_ANON_KEY)
-        .body("not json")
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_json(r).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (400, json!("bad_json"))
-    );
-    let r = t
-        .http
-        .post(t.url("/auth/v1/token?grant_type=refresh_token"))
-        .header("apikey", DEMO_ANON_KEY)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_json(r).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (400, json!("validation_failed"))
-    );
+    for (content_type, body, error_code) in [
+        (None, "not json", "bad_json"),
+        (Some("application/json"), "{}", "validation_failed"),
+    ] {
+        let mut request = t
+            .http
+            .post(t.url("/auth/v1/token?grant_type=refresh_token"))
+            .header("apikey", DEMO_ANON_KEY)
+            .body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        gotrue_error(request.send().await.unwrap(), 400, error_code).await;
+    }
 }
 
 #[tokio::test]
@@ -153,19 +156,16 @@ async fn logout_kills_refresh_and_access_tokens_of_that_session_only() {
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert!(r.bytes().await.unwrap().is_empty());
 
-    let (status, body) = status_json(t.refresh(&s(&mine, "refresh_token")).await).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (400, json!("refresh_token_not_found"))
-    );
+    gotrue_error(
+        t.refresh(&s(&mine, "refresh_token")).await,
+        400,
+        "refresh_token_not_found",
+    )
+    .await;
     let (status, body) = status_json(t.api(&access, "/api/me").await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "unauthorized");
-    let (status, body) = status_json(t.user(&access).await).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (403, json!("session_not_found"))
-    );
+    gotrue_error(t.user(&access).await, 403, "session_not_found").await;
     // A second logout with the dead token is refused like GoTrue does.
     assert_eq!(t.logout(&access).await.status(), StatusCode::FORBIDDEN);
 
@@ -185,16 +185,8 @@ async fn logout_and_user_need_a_valid_bearer() {
         .send()
         .await
         .unwrap();
-    let (status, body) = status_json(no_bearer).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (401, json!("no_authorization"))
-    );
-    let (status, body) = status_json(t.user("not.a.jwt").await).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (403, json!("bad_jwt"))
-    );
+    gotrue_error(no_bearer, 401, "no_authorization").await;
+    let body = gotrue_error(t.user("not.a.jwt").await, 403, "bad_jwt").await;
     assert_eq!(body["code"], 403);
 }
 
@@ -214,11 +206,7 @@ async fn expired_token_is_bad_jwt_on_user_and_refresh_still_works() {
     t.sim.set_token_lifetime(Duration::ZERO);
     let login = t.login("owner@agency-a.test", "owner-a-pass").await;
     assert_eq!(login["expires_in"], 0);
-    let (status, body) = status_json(t.user(&s(&login, "access_token")).await).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (403, json!("bad_jwt"))
-    );
+    gotrue_error(t.user(&s(&login, "access_token")).await, 403, "bad_jwt").await;
     t.sim.set_token_lifetime(Duration::from_secs(3600));
     let fresh = refreshed(&t, &s(&login, "refresh_token")).await;
     assert_eq!(

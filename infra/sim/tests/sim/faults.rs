@@ -1,9 +1,8 @@
 //! Injected faults, latency, counters and the order count → latency → fault → handling.
 
-use crate::common::{spawn_sim, status_json};
+use crate::common::{gotrue_error, spawn_sim, status_json};
 use malgomo_sim::{Fault, Target};
 use reqwest::StatusCode;
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -67,11 +66,7 @@ async fn rate_limited_fault_sends_retry_after() {
     );
     let r = t.refresh("whatever").await;
     assert_eq!(r.headers()["retry-after"], "3");
-    let (status, body) = status_json(r).await;
-    assert_eq!(
-        (status.as_u16(), body["error_code"].clone()),
-        (429, json!("over_request_rate_limit"))
-    );
+    gotrue_error(r, 429, "over_request_rate_limit").await;
 }
 
 #[tokio::test]

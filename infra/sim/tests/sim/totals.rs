@@ -1,6 +1,6 @@
 //! Every documented total adds up, for every period, both agencies and awkward dates.
 
-use crate::common::{cents, spawn_sim, sum_cents, sum_u64};
+use crate::common::{CATEGORIES, cents, spawn_sim, sum_cents, sum_u64};
 use malgomo_sim::accounts::{AGENCY_A, AGENCY_B};
 use malgomo_sim::data::{self, Period};
 use serde_json::Value;
@@ -11,15 +11,7 @@ fn check_kpis(k: &Value, period: Period, today: Date) {
     let hero = cents(&k["hero_net_eur"]);
     assert_eq!(hero, sum_cents(&k["per_creator"], "net_eur"));
     assert_eq!(hero, sum_cents(&k["daily_revenue_current"], "net_eur"));
-    let categories = [
-        "subscriptions",
-        "tips",
-        "messages",
-        "posts",
-        "streams",
-        "referrals",
-    ];
-    let by_category: i64 = categories
+    let by_category: i64 = CATEGORIES
         .iter()
         .map(|c| cents(&k["revenue_by_category_eur"][c]))
         .sum();

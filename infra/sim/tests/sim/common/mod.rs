@@ -99,11 +99,33 @@ impl TestSim {
     }
 }
 
+/// The revenue categories every KPI answer breaks its revenue into.
+pub const CATEGORIES: [&str; 6] = [
+    "subscriptions",
+    "tips",
+    "messages",
+    "posts",
+    "streams",
+    "referrals",
+];
+
 /// Status and JSON body of a response.
 pub async fn status_json(r: Response) -> (StatusCode, Value) {
     let status = r.status();
     let body = r.json().await.unwrap_or(Value::Null);
     (status, body)
+}
+
+/// Asserts a GoTrue-style error answer: `status` and `error_code`; returns
+/// the body.
+pub async fn gotrue_error(r: Response, status: u16, error_code: &str) -> Value {
+    let (got, body) = status_json(r).await;
+    assert_eq!(
+        (got.as_u16(), body["error_code"].as_str()),
+        (status, Some(error_code)),
+        "{body}"
+    );
+    body
 }
 
 /// A euro amount as integer cents.
