@@ -68,7 +68,7 @@ fn contains_key(value: &Value, key: &str) -> bool {
 }
 
 /// Posts each of `bodies` as a client of a fresh app: on a session of the
-/// era `session` (none when `None`), with `header` as
+/// era `session_of` (none when `None`), with `header` as
 /// `MCP-Protocol-Version` (none when `None`). Each must get `status` and
 /// the JSON-RPC error `code`, naming the request's id where the body has a
 /// readable one (a number or a string) and `null` where it has none.
