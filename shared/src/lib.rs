@@ -38,6 +38,7 @@ pub mod router;
 pub mod session;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 pub mod tools;
 pub mod upstream;
 pub mod web;

@@ -129,7 +129,7 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
         .find(|a| reachable(a.ip()))
         .filter(|_| addresses.iter().all(|a| reachable(a.ip())))
         .ok_or("host resolves to an address that is not global unicast")?;
-    let http = reqwest::Client::builder()
+    let http = crate::tls::reqwest_builder()
         .timeout(FETCH_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         // A proxy would connect wherever it resolves the host, undoing

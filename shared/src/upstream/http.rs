@@ -29,7 +29,7 @@ impl Default for HttpSettings {
 /// Builds the process-wide client: connection pooling is only worth it when
 /// the client is built once and shared.
 pub fn build_client(settings: HttpSettings) -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::tls::reqwest_builder()
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.request_timeout)
         .user_agent(concat!("malgomo-mcp/", env!("CARGO_PKG_VERSION")))

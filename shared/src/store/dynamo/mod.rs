@@ -74,6 +74,7 @@ impl DynamoStore {
             .behavior_version(BehaviorVersion::latest())
             .region(connection.region)
             .credentials_provider(connection.credentials)
+            .http_client(crate::tls::dynamodb_http_client())
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
