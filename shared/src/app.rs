@@ -8,8 +8,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
-use crate::session::{Expiry, SessionKey};
-use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, SessionStore, StoreError};
+use crate::session::{Expiry, SessionKey, StoredSessions};
+use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -45,7 +45,8 @@ impl Host {
 pub struct App {
     pub config: Config,
     pub upstream: Upstream,
-    pub store: Arc<dyn SessionStore>,
+    /// Sessions, sealed and kept through a [`RecordStore`].
+    pub store: StoredSessions,
     /// OAuth records (clients, codes, grants, tokens, counters).
     pub records: Arc<dyn RecordStore>,
     pub clock: Arc<dyn Clock>,
@@ -78,7 +79,8 @@ pub enum StartError {
 /// Optional parts a test or host may replace.
 #[derive(Debug, Default)]
 pub struct Parts {
-    pub store: Option<Arc<dyn SessionStore>>,
+    /// The record store sessions are kept in.
+    pub store: Option<Arc<dyn RecordStore>>,
     pub records: Option<Arc<dyn RecordStore>>,
     pub clock: Option<Arc<dyn Clock>>,
     pub http: Option<HttpSettings>,
@@ -128,7 +130,7 @@ impl App {
             parts.http.unwrap_or_default(),
         );
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
-        let store = parts.store.unwrap_or_else(|| memory.clone());
+        let store = StoredSessions::new(parts.store.unwrap_or_else(|| memory.clone()));
         let records = parts.records.unwrap_or(memory);
         let sessions = config
             .session_key

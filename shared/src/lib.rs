@@ -13,7 +13,7 @@
 //!   │                auth, MalGomo REST; tokens renewed under a lease)
 //!   ├─ OAuth    oauth: discovery, register, authorize/sign-in, token, revoke (mode A)
 //!   └─ /, /docs docs page; /healthz
-//! store       sessions and OAuth records: memory or DynamoDB, behind `store`'s traits
+//! store       sessions and OAuth records, sealed above it: memory or DynamoDB, behind `RecordStore`
 //! ```
 //!
 //! Typed values (`domain`), the caller (`auth`), configuration (`config`), secrets and sealing

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use malgomo::clock::ManualClock;
-use malgomo::store::{RecordStore, SessionStore};
+use malgomo::store::RecordStore;
 use malgomo::upstream::HttpSettings;
 use malgomo::{App, Config, Host, Parts};
 use malgomo_sim::Simulator;
@@ -56,8 +56,8 @@ pub struct Options {
     pub http: HttpSettings,
     /// Reuse a simulator (two apps, one upstream).
     pub sim: Option<Arc<Simulator>>,
-    /// A session store other than the embedded in-memory one.
-    pub store: Option<Arc<dyn SessionStore>>,
+    /// A record store for sessions other than the embedded in-memory one.
+    pub store: Option<Arc<dyn RecordStore>>,
     /// An OAuth record store other than the embedded in-memory one.
     pub records: Option<Arc<dyn RecordStore>>,
     /// Share a clock between apps (two instances, one time).

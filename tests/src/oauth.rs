@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::{Mcp, Options, TestApp, spawn_app_with};
 use malgomo::App;
 use malgomo::clock::ManualClock;
-use malgomo::store::{RecordStore, SessionStore};
+use malgomo::store::RecordStore;
 use malgomo_sim::Simulator;
 use serde_json::{Value, json};
 use url::Url;
@@ -80,7 +80,7 @@ impl Endpoint {
 pub struct Shared {
     pub sim: Option<Arc<Simulator>>,
     pub clock: Option<Arc<ManualClock>>,
-    pub store: Option<Arc<dyn SessionStore>>,
+    pub store: Option<Arc<dyn RecordStore>>,
     pub records: Option<Arc<dyn RecordStore>>,
     pub env: Vec<(&'static str, String)>,
 }

@@ -13,8 +13,7 @@ use super::negotiate::SESSION_ID;
 
 use crate::app::App;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
-use crate::session::{OpenSession, SessionRecord};
-use crate::store::{Lookup, Versioned};
+use crate::session::{Lookup, OpenSession, SessionRecord, Versioned};
 use crate::web::Response;
 
 pub async fn session(

@@ -1,17 +1,21 @@
-//! MCP sessions: the id, the record, the open session of a request, and the
-//! sliding-expiry policy.
+//! MCP sessions: the id, the record, how it is stored (sealed, through the
+//! record contract), the open session of a request, and the sliding-expiry
+//! policy.
 
 mod id;
 mod open;
 pub mod per_user;
 mod record;
 pub mod renew;
+mod seal;
+pub mod stored;
 
 use std::time::Duration;
 
 pub use id::{Issued, SessionId, SessionKey};
 pub use open::OpenSession;
 pub use record::{Login, SessionRecord};
+pub use stored::{KEY_PREFIX, Lookup, StoredSessions, Versioned};
 
 /// Idle expiry that slides forward on use, written back at most every
 /// `touch_every` so that a busy session does not cost a write per call.

@@ -3,9 +3,9 @@
 //! renewed token, the sliding expiry).
 
 use crate::app::App;
-use crate::store::{StoreError, Versioned};
+use crate::store::StoreError;
 
-use super::{Login, SessionId, SessionRecord};
+use super::{Login, SessionId, SessionRecord, Versioned};
 
 /// An open session as read at the start of the request.
 #[derive(Debug)]

@@ -5,9 +5,9 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::SessionId;
+use super::{SessionId, Versioned};
 use crate::app::App;
-use crate::store::{StoreError, Versioned};
+use crate::store::StoreError;
 use crate::upstream::UpstreamError;
 use crate::upstream::renewal::{Held, TokenHome, Write};
 

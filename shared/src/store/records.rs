@@ -1,8 +1,14 @@
-//! Storage of the OAuth server's records (clients, codes, grants, tokens,
-//! counters) behind one small trait, shaped like the session store: opaque
-//! data under a string key, a version for conditional writes, an expiry
-//! carried in the record and checked on every read. Keys of secret things
-//! are hashes; secret fields are sealed by the caller before they get here.
+//! The one storage contract: opaque bytes under a string key, a version for
+//! conditional writes, an expiry carried in the record and checked on every
+//! read. Sessions ([`crate::session::StoredSessions`]) and the OAuth
+//! server's records (`oauth/records.rs`) are both kept through it.
+//!
+//! A backend stores bytes and never learns what they mean: callers
+//! serialise and seal every secret before it gets here, and keys of secret
+//! things are hashes. So a backend cannot store a secret in the clear, and
+//! a new one implements only this trait (and passes the contract suite in
+//! `tests/tests/e2e/store_contract.rs`). Every call is one request on one
+//! key: nothing reads a number of records that grows with the store.
 
 use async_trait::async_trait;
 
@@ -12,6 +18,8 @@ use super::StoreError;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     pub data: Vec<u8>,
+    /// 1 when created, one more per update; 0 for a record written by
+    /// [`RecordStore::put_record`], which no update names.
     pub version: u64,
     pub expires_at_ms: i64,
 }
@@ -24,10 +32,11 @@ impl Record {
 
 #[async_trait]
 pub trait RecordStore: Send + Sync + std::fmt::Debug {
-    /// The live record under `key`.
+    /// The live record under `key`; `None` when absent or expired.
     async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError>;
 
-    /// Stores a new record (version 1) unless a live one exists.
+    /// Stores a new record (version 1) unless a live one holds the key
+    /// (`AlreadyExists`); an expired one is replaced.
     async fn create_record(
         &self,
         key: &str,
@@ -36,7 +45,9 @@ pub trait RecordStore: Send + Sync + std::fmt::Debug {
         now_ms: i64,
     ) -> Result<(), StoreError>;
 
-    /// Replaces the record if its version is still `expected`; returns the new version.
+    /// Replaces the record if its version is still `expected`; returns the
+    /// new version. `Conflict` when the version differs, the record is gone,
+    /// or `expected` is 0 (a put record is never updated).
     async fn update_record(
         &self,
         key: &str,
@@ -44,6 +55,16 @@ pub trait RecordStore: Send + Sync + std::fmt::Debug {
         expires_at_ms: i64,
         expected: u64,
     ) -> Result<u64, StoreError>;
+
+    /// Replaces whatever is under `key`, unconditionally, with a record of
+    /// version 0: a marker (an ended session's tombstone) that blocks
+    /// [`Self::create_record`] until it expires and that no update changes.
+    async fn put_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
 
     /// Removes the record (absent is fine).
     async fn delete_record(&self, key: &str) -> Result<(), StoreError>;

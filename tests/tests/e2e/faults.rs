@@ -66,7 +66,7 @@ fn assert_ok(answer: &Answer, what: &str) {
 }
 
 /// The session as stored, read straight from the store.
-async fn stored(app: &TestApp, mcp: &Mcp) -> Option<malgomo::store::Versioned> {
+async fn stored(app: &TestApp, mcp: &Mcp) -> Option<malgomo::session::Versioned> {
     let raw = mcp.session.as_deref().expect("a session");
     let id = app.app.sessions.verify(raw).expect("an id").id;
     app.app

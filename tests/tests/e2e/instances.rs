@@ -16,10 +16,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use malgomo::clock::Clock;
 use malgomo::domain::{Email, Secret};
-use malgomo::session::{SessionId, SessionKey, SessionRecord};
-use malgomo::store::{
-    Connection, DynamoStore, Lookup, MemoryStore, SessionStore, StoreError, Versioned,
-};
+use malgomo::session::{Lookup, SessionId, SessionKey, StoredSessions, stored};
+use malgomo::store::{Connection, DynamoStore, MemoryStore, Record, RecordStore, StoreError};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
@@ -76,14 +74,17 @@ struct Pair {
     /// Counts every DynamoDB operation both instances send.
     counter: dynamo::Counter,
     /// The same table through an uncounted client, for the test's own reads.
-    observer: DynamoStore,
+    observer: StoredSessions,
 }
 
 async fn two_instances(env: Vec<(&'static str, String)>) -> Pair {
     let counter = dynamo::Counter::default();
     let store = dynamo::fresh_store(Some(counter.clone())).await;
-    let observer = DynamoStore::new(dynamo::client(None).await, store.table());
-    let store: Arc<dyn SessionStore> = Arc::new(store);
+    let observer = StoredSessions::new(Arc::new(DynamoStore::new(
+        dynamo::client(None).await,
+        store.table(),
+    )));
+    let store: Arc<dyn RecordStore> = Arc::new(store);
     let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
     let clock = malgomo::clock::ManualClock::new();
     let options = || Options {
@@ -422,62 +423,91 @@ async fn twenty_concurrent_calls_on_the_memory_store_refresh_once() {
     assert_eq!(app.sim.counters().refreshes, 1, "no further refresh");
 }
 
-/// A store that pauses the request taking the refresh lease right after the
-/// lease is written, until the test lets it go; everything else passes
-/// straight through.
+/// A record store that pauses the request taking the refresh lease of one
+/// session right after the lease is written, until the test lets it go;
+/// everything else passes straight through. The store holds sessions
+/// sealed, so the gate opens the watched session's record (it knows the id,
+/// as the client does) to see the lease.
 #[derive(Debug)]
 struct LeaseGate {
-    inner: Arc<dyn SessionStore>,
+    inner: Arc<dyn RecordStore>,
+    /// The session whose lease write is held (set once it exists).
+    watched: Mutex<Option<SessionId>>,
     #[allow(clippy::type_complexity)]
     gate: Mutex<Option<(oneshot::Sender<()>, oneshot::Receiver<()>)>>,
 }
 
+impl LeaseGate {
+    /// True when `data`, written under `key`, is the watched session
+    /// holding a refresh lease.
+    fn is_lease(&self, key: &str, data: &[u8]) -> bool {
+        let watched = self.watched.lock().unwrap().clone();
+        let Some(id) = watched.filter(|id| key == stored::key_of(&id.storage_key())) else {
+            return false;
+        };
+        let record = Record {
+            data: data.to_vec(),
+            version: 1,
+            expires_at_ms: 0,
+        };
+        matches!(
+            stored::open(&id, &record),
+            Ok(Lookup::Live(session)) if session.record.refresh_lease_until_ms.is_some()
+        )
+    }
+}
+
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-impl SessionStore for LeaseGate {
-    fn get<'s, 'i, 'f>(
+impl RecordStore for LeaseGate {
+    fn get_record<'s, 'k, 'f>(
         &'s self,
-        id: &'i SessionId,
+        key: &'k str,
         now_ms: i64,
-    ) -> Boxed<'f, Result<Lookup, StoreError>>
+    ) -> Boxed<'f, Result<Option<Record>, StoreError>>
     where
         's: 'f,
-        'i: 'f,
+        'k: 'f,
         Self: 'f,
     {
-        Box::pin(self.inner.get(id, now_ms))
+        self.inner.get_record(key, now_ms)
     }
 
-    fn create<'s, 'i, 'r, 'f>(
+    fn create_record<'s, 'k, 'd, 'f>(
         &'s self,
-        id: &'i SessionId,
-        record: &'r SessionRecord,
+        key: &'k str,
+        data: &'d [u8],
+        expires_at_ms: i64,
         now_ms: i64,
-    ) -> Boxed<'f, Result<Versioned, StoreError>>
+    ) -> Boxed<'f, Result<(), StoreError>>
     where
         's: 'f,
-        'i: 'f,
-        'r: 'f,
+        'k: 'f,
+        'd: 'f,
         Self: 'f,
     {
-        Box::pin(self.inner.create(id, record, now_ms))
+        self.inner.create_record(key, data, expires_at_ms, now_ms)
     }
 
-    fn update<'s, 'i, 'r, 'f>(
+    fn update_record<'s, 'k, 'd, 'f>(
         &'s self,
-        id: &'i SessionId,
-        record: &'r SessionRecord,
+        key: &'k str,
+        data: &'d [u8],
+        expires_at_ms: i64,
         expected: u64,
-    ) -> Boxed<'f, Result<Versioned, StoreError>>
+    ) -> Boxed<'f, Result<u64, StoreError>>
     where
         's: 'f,
-        'i: 'f,
-        'r: 'f,
+        'k: 'f,
+        'd: 'f,
         Self: 'f,
     {
         Box::pin(async move {
-            let outcome = self.inner.update(id, record, expected).await;
-            if outcome.is_ok() && record.refresh_lease_until_ms.is_some() {
+            let outcome = self
+                .inner
+                .update_record(key, data, expires_at_ms, expected)
+                .await;
+            if outcome.is_ok() && self.is_lease(key, data) {
                 let gate = self.gate.lock().unwrap().take();
                 if let Some((taken, go)) = gate {
                     let _ = taken.send(());
@@ -488,18 +518,42 @@ impl SessionStore for LeaseGate {
         })
     }
 
-    fn end<'s, 'k, 'f>(
+    fn put_record<'s, 'k, 'd, 'f>(
         &'s self,
-        storage_key: &'k str,
-        until_ms: i64,
-        now_ms: i64,
+        key: &'k str,
+        data: &'d [u8],
+        expires_at_ms: i64,
     ) -> Boxed<'f, Result<(), StoreError>>
+    where
+        's: 'f,
+        'k: 'f,
+        'd: 'f,
+        Self: 'f,
+    {
+        self.inner.put_record(key, data, expires_at_ms)
+    }
+
+    fn delete_record<'s, 'k, 'f>(&'s self, key: &'k str) -> Boxed<'f, Result<(), StoreError>>
     where
         's: 'f,
         'k: 'f,
         Self: 'f,
     {
-        Box::pin(self.inner.end(storage_key, until_ms, now_ms))
+        self.inner.delete_record(key)
+    }
+
+    fn increment<'s, 'k, 'f>(
+        &'s self,
+        key: &'k str,
+        expires_at_ms: i64,
+        now_ms: i64,
+    ) -> Boxed<'f, Result<u64, StoreError>>
+    where
+        's: 'f,
+        'k: 'f,
+        Self: 'f,
+    {
+        self.inner.increment(key, expires_at_ms, now_ms)
     }
 }
 
@@ -511,10 +565,12 @@ impl SessionStore for LeaseGate {
 async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
     let (taken_tx, taken_rx) = oneshot::channel();
     let (go_tx, go_rx) = oneshot::channel();
-    let store: Arc<dyn SessionStore> = Arc::new(LeaseGate {
+    let gate = Arc::new(LeaseGate {
         inner: Arc::new(dynamo::fresh_store(None).await),
+        watched: Mutex::new(None),
         gate: Mutex::new(Some((taken_tx, go_rx))),
     });
+    let store: Arc<dyn RecordStore> = gate.clone();
     let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
     let clock = malgomo::clock::ManualClock::new();
     let options = || Options {
@@ -526,6 +582,7 @@ async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
     let a = spawn_app_with(options()).await;
     let b = spawn_app_with(options()).await;
     let on_a = a.logged_in(OWNER).await;
+    *gate.watched.lock().unwrap() = Some(session_id(&on_a));
     let stale = expire_upstream_token(&a, &on_a).await;
     // Idle long enough that the next request touches the session.
     clock.advance(a.app.expiry.touch_every + Duration::from_secs(1));
@@ -559,7 +616,7 @@ async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
 
 /// A store whose DynamoDB endpoint refuses connections (a loopback port
 /// nobody listens on); short timeouts and backoff keep the test quick.
-async fn unreachable_store() -> Arc<dyn SessionStore> {
+async fn unreachable_store() -> Arc<dyn RecordStore> {
     let port = malgomo_tests::free_port();
     let shared = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))

@@ -19,5 +19,6 @@ mod stateless;
 mod storage_cost;
 mod store;
 mod store_contract;
+mod store_model;
 mod tools_flow;
 mod transport;

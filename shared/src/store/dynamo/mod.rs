@@ -1,8 +1,9 @@
 //! The DynamoDB store: one table, string partition key `pk`, TTL attribute
 //! `ttl` in epoch seconds. DynamoDB deletes expired items lazily (hours to
-//! days later), so every read checks the expiry itself. Keys are SHA-256
-//! hashes of the session id; the login is sealed with a key derived from
-//! the id. Creates are create-if-absent; updates are conditional on `v`.
+//! days later), so every read checks the expiry itself. An item is a
+//! [`crate::store::Record`]: the caller's (already sealed) bytes in `d`, the
+//! version in `v`, the expiry in `exp_ms` and `ttl`. Creates are
+//! create-if-absent; updates are conditional on `v`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -19,7 +20,6 @@ use super::StoreError;
 
 mod connection;
 mod records;
-mod sessions;
 mod table;
 
 pub use connection::Connection;
@@ -41,22 +41,13 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Attribute names, in one place.
 mod attr {
     pub const PK: &str = "pk";
-    pub const KIND: &str = "kind";
     pub const VERSION: &str = "v";
     pub const TTL: &str = "ttl";
     pub const EXPIRES_MS: &str = "exp_ms";
-    pub const TOUCHED_MS: &str = "touched_ms";
-    pub const PROTOCOL: &str = "pv";
-    pub const OWNER: &str = "owner";
-    pub const LOGIN: &str = "login";
-    pub const LEASE_MS: &str = "lease_ms";
-}
-
-/// Values of `kind`.
-mod kind {
-    pub const SESSION: &str = "session";
-    pub const ENDED: &str = "ended";
-    pub const RECORD: &str = "record";
+    /// The caller's bytes.
+    pub const DATA: &str = "d";
+    /// A counter's count.
+    pub const COUNT: &str = "n";
 }
 
 #[derive(Clone, Debug)]
@@ -167,13 +158,6 @@ fn number(value: i64) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
-fn string<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    match item.get(name) {
-        Some(AttributeValue::S(value)) => Some(value),
-        _ => None,
-    }
-}
-
 fn int(item: &Item, name: &'static str) -> Result<i64, StoreError> {
     match item.get(name) {
         Some(AttributeValue::N(value)) => value.parse().map_err(|_| damaged(name)),
@@ -182,7 +166,7 @@ fn int(item: &Item, name: &'static str) -> Result<i64, StoreError> {
 }
 
 fn damaged(what: &str) -> StoreError {
-    StoreError::Unavailable(format!("a stored session is damaged ({what})"))
+    StoreError::Unavailable(format!("a stored record is damaged ({what})"))
 }
 
 fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {

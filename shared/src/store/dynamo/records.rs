@@ -1,28 +1,20 @@
-//! OAuth records as items in the sessions' table.
+//! [`RecordStore`] over the table: one item per record, one request per call.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{
-    DynamoStore, Item, attr, damaged, int, is_condition_failure, kind, number, unavailable,
-};
+use super::{DynamoStore, Item, attr, damaged, int, is_condition_failure, number, unavailable};
 use crate::store::StoreError;
 use crate::store::records::{Record, RecordStore};
-/// OAuth records share the sessions' table: `pk` is the caller's key, `d`
-/// the caller's bytes, `n` a counter.
-mod record_attr {
-    pub const DATA: &str = "d";
-    pub const COUNT: &str = "n";
-}
 
 impl DynamoStore {
     fn record_item(key: &str, data: &[u8], expires_at_ms: i64, version: u64) -> Item {
         let mut item = Item::new();
         item.insert(attr::PK.into(), AttributeValue::S(key.to_owned()));
-        item.insert(attr::KIND.into(), AttributeValue::S(kind::RECORD.into()));
-        item.insert(record_attr::DATA.into(), AttributeValue::B(Blob::new(data)));
+        item.insert(attr::DATA.into(), AttributeValue::B(Blob::new(data)));
         item.insert(attr::VERSION.into(), number(version as i64));
+        // TTL in epoch seconds, rounded up so DynamoDB never deletes early.
         item.insert(
             attr::TTL.into(),
             number((expires_at_ms + 999).div_euclid(1000)),
@@ -42,7 +34,7 @@ impl RecordStore for DynamoStore {
         let Some(item) = self.read(key.to_owned()).await? else {
             return Ok(None);
         };
-        let data = match item.get(record_attr::DATA) {
+        let data = match item.get(attr::DATA) {
             Some(AttributeValue::B(blob)) => blob.as_ref().to_vec(),
             _ => Vec::new(),
         };
@@ -72,6 +64,10 @@ impl RecordStore for DynamoStore {
         expires_at_ms: i64,
         expected: u64,
     ) -> Result<u64, StoreError> {
+        // Version 0 is a put record's: never updated, so no request.
+        if expected == 0 {
+            return Err(StoreError::Conflict);
+        }
         let version = expected + 1;
         self.put_if_version(
             Self::record_item(key, data, expires_at_ms, version),
@@ -79,6 +75,23 @@ impl RecordStore for DynamoStore {
         )
         .await?;
         Ok(version)
+    }
+
+    /// One unconditional PutItem: the record replaces whatever was there.
+    async fn put_record(
+        &self,
+        key: &str,
+        data: &[u8],
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(Self::record_item(key, data, expires_at_ms, 0)))
+            .send()
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(())
     }
 
     async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
@@ -120,7 +133,7 @@ impl RecordStore for DynamoStore {
                 .key(attr::PK, AttributeValue::S(key.to_owned()))
                 .update_expression("ADD #n :one")
                 .condition_expression("#exp > :now")
-                .expression_attribute_names("#n", record_attr::COUNT)
+                .expression_attribute_names("#n", attr::COUNT)
                 .expression_attribute_names("#exp", attr::EXPIRES_MS)
                 .expression_attribute_values(":one", number(1))
                 .expression_attribute_values(":now", number(now_ms))
@@ -131,7 +144,7 @@ impl RecordStore for DynamoStore {
                 Ok(output) => {
                     return output
                         .attributes()
-                        .map(|item| int(item, record_attr::COUNT))
+                        .map(|item| int(item, attr::COUNT))
                         .transpose()?
                         .map(|n| n as u64)
                         .ok_or_else(|| damaged("counter"));
@@ -141,7 +154,7 @@ impl RecordStore for DynamoStore {
             }
             // Absent or expired: start a new window at 1.
             let mut item = Self::record_item(key, &[], expires_at_ms, 1);
-            item.insert(record_attr::COUNT.into(), number(1));
+            item.insert(attr::COUNT.into(), number(1));
             match self.put_if_absent(item, now_ms).await {
                 Ok(()) => return Ok(1),
                 Err(StoreError::AlreadyExists) => {}

@@ -1,5 +1,5 @@
-//! Encryption at rest of a session's login (the upstream token set), with a
-//! key derived from the session id — which only the client holds; the table
+//! Encryption at rest of a stored session record (the login's upstream
+//! token set included), with a key derived from the session id — which only the client holds; the table
 //! holds only its hash. A dump of the table gives nobody a usable token.
 
 use crate::crypto;

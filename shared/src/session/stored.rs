@@ -1,0 +1,165 @@
+//! Sessions kept through the record contract ([`RecordStore`]). Only
+//! sessions that hold something (a login) are stored: an id without a
+//! record is a session that never stored anything (see [`SessionId`]).
+//!
+//! The whole record is serialised and sealed here, above the trait, with a
+//! key derived from the session id — which only the client holds; the
+//! store holds only the id's hash as the key (`session#<sha256>`). So no
+//! backend ever sees a token, an email or an id, and a dump of the store
+//! opens nothing. An ended session is a tombstone under the same key: the
+//! plain marker `ended`, put unconditionally, expiring when the id would
+//! have expired anyway. Every call is one store call on one key.
+
+use std::sync::Arc;
+
+use super::{SessionId, SessionRecord, seal};
+use crate::store::{Record, RecordStore, StoreError};
+
+/// Where session records live among the store's keys.
+pub const KEY_PREFIX: &str = "session#";
+
+/// The bytes of a tombstone. A sealed record is never this short (a nonce
+/// and a tag alone are longer), so the two cannot be confused.
+const ENDED: &[u8] = b"ended";
+
+/// A record with the version its next conditional update must name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned {
+    pub record: SessionRecord,
+    pub version: u64,
+}
+
+/// What the store knows of a session id.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup {
+    /// Nothing stored, or what was stored has expired: the session never
+    /// wrote anything, or is past its own lifetime (which the id's issue
+    /// time tells as well).
+    Absent,
+    /// The session ended (DELETE, eviction): the id is unknown until its
+    /// tombstone expires.
+    Ended,
+    /// A live stored session.
+    Live(Box<Versioned>),
+}
+
+impl Lookup {
+    /// The live record, if any.
+    pub fn live(self) -> Option<Versioned> {
+        match self {
+            Self::Live(stored) => Some(*stored),
+            Self::Absent | Self::Ended => None,
+        }
+    }
+}
+
+/// The store key of the session whose id hashes to `storage_key`.
+pub fn key_of(storage_key: &str) -> String {
+    format!("{KEY_PREFIX}{storage_key}")
+}
+
+/// The session `id`'s record as stored bytes: sealed, bound to its key.
+pub fn seal(id: &SessionId, record: &SessionRecord) -> Vec<u8> {
+    let key = key_of(&id.storage_key());
+    // Serialising our own plain structs cannot fail.
+    let plain = serde_json::to_vec(record).expect("a session record serialises");
+    seal::seal(id, key.as_bytes(), &plain)
+}
+
+/// What stored bytes say of session `id`: a tombstone, or its record.
+pub fn open(id: &SessionId, stored: &Record) -> Result<Lookup, StoreError> {
+    if stored.data == ENDED {
+        return Ok(Lookup::Ended);
+    }
+    let key = key_of(&id.storage_key());
+    let record = seal::open(id, key.as_bytes(), &stored.data)
+        .and_then(|plain| serde_json::from_slice::<SessionRecord>(&plain).ok())
+        .ok_or_else(|| {
+            StoreError::Unavailable("a stored session is damaged (does not open)".into())
+        })?;
+    Ok(Lookup::Live(Box::new(Versioned {
+        record,
+        version: stored.version,
+    })))
+}
+
+/// The sessions of a [`RecordStore`].
+#[derive(Clone, Debug)]
+pub struct StoredSessions {
+    records: Arc<dyn RecordStore>,
+}
+
+impl StoredSessions {
+    pub fn new(records: Arc<dyn RecordStore>) -> Self {
+        Self { records }
+    }
+
+    /// The record store the sessions live in.
+    pub fn records(&self) -> &Arc<dyn RecordStore> {
+        &self.records
+    }
+
+    /// The live record, a tombstone (`Ended`), or nothing (`Absent`; an
+    /// expired record reads as nothing).
+    pub async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Lookup, StoreError> {
+        let key = key_of(&id.storage_key());
+        match self.records.get_record(&key, now_ms).await? {
+            None => Ok(Lookup::Absent),
+            Some(stored) => open(id, &stored),
+        }
+    }
+
+    /// Stores a new record (version 1) unless a live one or a tombstone
+    /// holds the key: the session's first write.
+    pub async fn create(
+        &self,
+        id: &SessionId,
+        record: &SessionRecord,
+        now_ms: i64,
+    ) -> Result<Versioned, StoreError> {
+        let key = key_of(&id.storage_key());
+        self.records
+            .create_record(&key, &seal(id, record), record.expires_at_ms, now_ms)
+            .await?;
+        Ok(Versioned {
+            record: record.clone(),
+            version: 1,
+        })
+    }
+
+    /// Replaces the record if its stored version is still `expected`;
+    /// returns the new version. A tombstone is never replaced this way.
+    pub async fn update(
+        &self,
+        id: &SessionId,
+        record: &SessionRecord,
+        expected: u64,
+    ) -> Result<Versioned, StoreError> {
+        let key = key_of(&id.storage_key());
+        let version = self
+            .records
+            .update_record(&key, &seal(id, record), record.expires_at_ms, expected)
+            .await?;
+        Ok(Versioned {
+            record: record.clone(),
+            version,
+        })
+    }
+
+    /// Ends the session stored under `storage_key` (a [`SessionId`]'s
+    /// hash): whatever was there is replaced by a tombstone that lives until
+    /// `until_ms`, so the id answers 404 until it would have expired anyway.
+    /// With `until_ms` already past, the record is simply removed.
+    pub async fn end(
+        &self,
+        storage_key: &str,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let key = key_of(storage_key);
+        if until_ms <= now_ms {
+            return self.records.delete_record(&key).await;
+        }
+        self.records.put_record(&key, ENDED, until_ms).await
+    }
+}
