@@ -117,6 +117,7 @@ pub fn access_key(token: &str) -> String {
 }
 
 /// A typed record with the version its conditional update must name.
+#[derive(Clone)]
 pub struct Loaded<T> {
     pub value: T,
     pub version: u64,

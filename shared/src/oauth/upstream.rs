@@ -1,8 +1,8 @@
-//! A grant as a [`TokenHome`]: its upstream Supabase tokens (sealed under
-//! the grant key) and the refresh lease live in the grant record, so they
-//! are renewed server-side, once across instances.
-
-use std::sync::Mutex;
+//! A grant as a [`TokenHome`](crate::upstream::renewal::TokenHome): its
+//! upstream Supabase tokens (sealed under the grant key) and the refresh
+//! lease live in the grant record, so they are renewed server-side, once
+//! across instances. A dead upstream login revokes the grant: the client's
+//! next request gets 401 and signs in again.
 
 use async_trait::async_trait;
 
@@ -11,95 +11,84 @@ use super::grants;
 use super::records::{GrantRecord, Loaded, encode, grant_key};
 use crate::app::App;
 use crate::store::StoreError;
-use crate::upstream::UpstreamError;
-use crate::upstream::renewal::{Held, TokenHome, Write};
+use crate::upstream::home::{Home, Keeper};
+use crate::upstream::{TokenSet, UpstreamError};
 
-pub struct GrantHome<'a> {
+/// Where a grant's upstream tokens are kept.
+pub struct GrantKeeper<'a> {
     app: &'a App,
     access: &'a GrantAccess,
-    latest: Mutex<Option<Loaded<GrantRecord>>>,
 }
+
+/// The grant's token home.
+pub type GrantHome<'a> = Home<GrantKeeper<'a>>;
 
 impl<'a> GrantHome<'a> {
     pub fn new(app: &'a App, access: &'a GrantAccess) -> Self {
-        Self {
-            app,
-            access,
-            latest: Mutex::new(None),
-        }
+        Home::over(GrantKeeper { app, access })
     }
 }
 
 #[async_trait]
-impl TokenHome for GrantHome<'_> {
-    async fn load(&self) -> Result<Held, UpstreamError> {
+impl Keeper for GrantKeeper<'_> {
+    /// The grant with the expiry its rewrite keeps.
+    type Record = Loaded<GrantRecord>;
+
+    async fn read(&self) -> Result<(Loaded<GrantRecord>, u64), UpstreamError> {
         let grant = grants::load_grant(self.app, &self.access.grant_id)
             .await
             .map_err(|err| UpstreamError::Unavailable(err.description))?
             .ok_or_else(revoked)?;
-        let login = grants::open_login(
-            &self.access.grant_id,
-            &self.access.key,
-            &grant.value.upstream,
-        )
-        .ok_or_else(revoked)?;
-        let held = Held {
-            tokens: login.tokens,
-            leased_until_ms: grant.value.lease_until_ms,
-            version: grant.version,
-        };
-        *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(grant);
-        Ok(held)
+        let version = grant.version;
+        Ok((grant, version))
     }
 
-    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError> {
-        let last = self.latest.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(grant) = last.filter(|grant| grant.version == version) else {
-            return Ok(None);
-        };
-        let id = &self.access.grant_id;
-        let mut record = grant.value.clone();
-        match write {
-            Write::Lease(until) => record.lease_until_ms = Some(until),
-            Write::Renewed(tokens) => {
-                record.lease_until_ms = None;
-                let mut login = grants::open_login(id, &self.access.key, &record.upstream)
-                    .ok_or_else(revoked)?;
-                login.tokens = tokens.clone();
-                record.upstream = grants::seal_login(id, &self.access.key, &login);
-            }
-            // The upstream login is over: so is the grant. The client's next
-            // request gets 401 and signs in again.
-            Write::Dead => {
-                grants::revoke(self.app, id)
-                    .await
-                    .map_err(|err| UpstreamError::Unavailable(err.description))?;
-                return Ok(Some(version + 1));
-            }
-            Write::Release => record.lease_until_ms = None,
-        }
-        let stored = self
-            .app
+    fn tokens(&self, grant: &Loaded<GrantRecord>) -> Result<TokenSet, UpstreamError> {
+        let (id, key) = (&self.access.grant_id, &self.access.key);
+        let login = grants::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
+        Ok(login.tokens)
+    }
+
+    fn renewed(
+        &self,
+        grant: &mut Loaded<GrantRecord>,
+        tokens: &TokenSet,
+    ) -> Result<(), UpstreamError> {
+        let (id, key) = (&self.access.grant_id, &self.access.key);
+        let mut login = grants::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
+        login.tokens = tokens.clone();
+        grant.value.upstream = grants::seal_login(id, key, &login);
+        Ok(())
+    }
+
+    fn lease(grant: &Loaded<GrantRecord>) -> Option<i64> {
+        grant.value.lease_until_ms
+    }
+
+    fn set_lease(grant: &mut Loaded<GrantRecord>, until_ms: Option<i64>) {
+        grant.value.lease_until_ms = until_ms;
+    }
+
+    async fn dead(
+        &self,
+        _grant: Loaded<GrantRecord>,
+    ) -> Result<Option<Loaded<GrantRecord>>, UpstreamError> {
+        grants::revoke(self.app, &self.access.grant_id)
+            .await
+            .map_err(|err| UpstreamError::Unavailable(err.description))?;
+        Ok(None)
+    }
+
+    async fn save(&self, grant: &Loaded<GrantRecord>, expected: u64) -> Result<u64, StoreError> {
+        self.app
             .records
             .update_record(
-                &grant_key(id),
-                &encode(&record),
+                &grant_key(&self.access.grant_id),
+                &encode(&grant.value),
                 grant.expires_at_ms,
-                version,
+                expected,
             )
-            .await;
-        match stored {
-            Ok(new_version) => {
-                *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded {
-                    value: record,
-                    version: new_version,
-                    expires_at_ms: grant.expires_at_ms,
-                });
-                Ok(Some(new_version))
-            }
-            Err(StoreError::Conflict) => Ok(None),
-            Err(err) => Err(UpstreamError::Unavailable(err.to_string())),
-        }
+            .await
     }
 }
 

@@ -1,112 +1,86 @@
-//! A session as a [`TokenHome`]: the login's tokens and the refresh lease
-//! live in the session record.
-
-use std::sync::Mutex;
+//! A session as a [`TokenHome`](crate::upstream::renewal::TokenHome): the
+//! login's tokens and the refresh lease live in the session record. A dead
+//! login leaves the session, without it.
 
 use async_trait::async_trait;
 
-use super::{SessionId, Versioned};
+use super::{SessionId, SessionRecord, Versioned};
 use crate::app::App;
 use crate::store::StoreError;
-use crate::upstream::UpstreamError;
-use crate::upstream::renewal::{Held, TokenHome, Write};
+use crate::upstream::home::{Home, Keeper};
+use crate::upstream::{TokenSet, UpstreamError};
 
-pub struct SessionHome<'a> {
+/// Where a session's tokens are kept.
+pub struct SessionKeeper<'a> {
     app: &'a App,
     id: &'a SessionId,
-    /// The record as last read or written, for the caller to continue with.
-    latest: Mutex<Option<Versioned>>,
 }
+
+/// The session's token home.
+pub type SessionHome<'a> = Home<SessionKeeper<'a>>;
 
 impl<'a> SessionHome<'a> {
     pub fn new(app: &'a App, id: &'a SessionId) -> Self {
-        Self {
-            app,
-            id,
-            latest: Mutex::new(None),
-        }
+        Home::over(SessionKeeper { app, id })
     }
 
     /// The session as it now stands, if this home read or wrote it.
     pub fn latest(self) -> Option<Versioned> {
-        self.latest.into_inner().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn remember(&self, stored: &Versioned) {
-        *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(stored.clone());
-    }
-
-    async fn current(&self) -> Result<Versioned, UpstreamError> {
-        let now = self.app.clock.now_ms();
-        self.app
-            .store
-            .get(self.id, now)
-            .await
-            .map_err(storage)?
-            .live()
-            .ok_or_else(ended)
+        self.into_latest()
+            .map(|(record, version)| Versioned { record, version })
     }
 }
 
 #[async_trait]
-impl TokenHome for SessionHome<'_> {
-    async fn load(&self) -> Result<Held, UpstreamError> {
-        let current = self.current().await?;
-        self.remember(&current);
-        let tokens = current
-            .record
-            .login
-            .as_ref()
-            .ok_or_else(ended)?
-            .tokens
-            .clone();
-        Ok(Held {
-            tokens,
-            leased_until_ms: current.record.refresh_lease_until_ms,
-            version: current.version,
-        })
+impl Keeper for SessionKeeper<'_> {
+    type Record = SessionRecord;
+
+    async fn read(&self) -> Result<(SessionRecord, u64), UpstreamError> {
+        let now = self.app.clock.now_ms();
+        let stored = self
+            .app
+            .store
+            .get(self.id, now)
+            .await
+            .map_err(|err| UpstreamError::Unavailable(format!("session storage: {err}")))?
+            .live()
+            .ok_or_else(ended)?;
+        Ok((stored.record, stored.version))
     }
 
-    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError> {
-        // The record this version names is the one last read or written.
-        let last = self
-            .latest
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let Some(current) = last.filter(|stored| stored.version == version) else {
-            return Ok(None);
-        };
-        let mut record = current.record;
-        match write {
-            Write::Lease(until) => record.refresh_lease_until_ms = Some(until),
-            Write::Renewed(tokens) => {
-                record.refresh_lease_until_ms = None;
-                if let Some(login) = record.login.as_mut() {
-                    login.tokens = tokens.clone();
-                }
-            }
-            Write::Dead => {
-                record.refresh_lease_until_ms = None;
-                record.login = None;
-            }
-            Write::Release => record.refresh_lease_until_ms = None,
+    fn tokens(&self, record: &SessionRecord) -> Result<TokenSet, UpstreamError> {
+        Ok(record.login.as_ref().ok_or_else(ended)?.tokens.clone())
+    }
+
+    fn renewed(&self, record: &mut SessionRecord, tokens: &TokenSet) -> Result<(), UpstreamError> {
+        if let Some(login) = record.login.as_mut() {
+            login.tokens = tokens.clone();
         }
-        match self.app.store.update(self.id, &record, version).await {
-            Ok(stored) => {
-                self.remember(&stored);
-                Ok(Some(stored.version))
-            }
-            Err(StoreError::Conflict) => Ok(None),
-            Err(err) => Err(storage(err)),
-        }
+        Ok(())
+    }
+
+    fn lease(record: &SessionRecord) -> Option<i64> {
+        record.refresh_lease_until_ms
+    }
+
+    fn set_lease(record: &mut SessionRecord, until_ms: Option<i64>) {
+        record.refresh_lease_until_ms = until_ms;
+    }
+
+    async fn dead(
+        &self,
+        mut record: SessionRecord,
+    ) -> Result<Option<SessionRecord>, UpstreamError> {
+        record.login = None;
+        Ok(Some(record))
+    }
+
+    async fn save(&self, record: &SessionRecord, expected: u64) -> Result<u64, StoreError> {
+        let stored = self.app.store.update(self.id, record, expected).await?;
+        Ok(stored.version)
     }
 }
 
 fn ended() -> UpstreamError {
     UpstreamError::Unauthorized("the session's login ended".into())
-}
-
-fn storage(err: StoreError) -> UpstreamError {
-    UpstreamError::Unavailable(format!("session storage: {err}"))
 }

@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 mod error;
+pub mod home;
 mod http;
 pub mod jwt;
 mod lifecycle;

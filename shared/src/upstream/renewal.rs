@@ -4,7 +4,8 @@
 //! upstream may revoke the whole family. So a refresh is guarded by a lease
 //! in the record that holds the tokens, taken with a conditional write: one
 //! caller refreshes and stores the new pair; the others wait and use it.
-//! Sessions and OAuth grants hold tokens; each is a [`TokenHome`].
+//! Sessions and OAuth grants hold tokens; each is a [`TokenHome`] through
+//! the one generic [`super::home::Home`].
 
 use std::time::Duration;
 
