@@ -32,12 +32,11 @@ pub struct Versioned {
 /// What the store knows of a session id.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lookup {
-    /// Nothing stored, or what was stored has expired: the session never
-    /// wrote anything, or is past its own lifetime (which the id's issue
-    /// time tells as well).
+    /// Nothing stored: the session never wrote anything (or is long gone,
+    /// which the id's own issue time tells).
     Absent,
-    /// The session ended (DELETE, eviction): the id is unknown until its
-    /// tombstone expires.
+    /// The session ended (DELETE, eviction) or its stored record expired:
+    /// the id is unknown from now on.
     Ended,
     /// A live stored session.
     Live(Box<Versioned>),
@@ -99,12 +98,15 @@ impl StoredSessions {
         &self.records
     }
 
-    /// The live record, a tombstone (`Ended`), or nothing (`Absent`; an
-    /// expired record reads as nothing).
+    /// The live record, a tombstone or expired record (`Ended`), or nothing.
     pub async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Lookup, StoreError> {
         let key = key_of(&id.storage_key());
-        match self.records.get_record(&key, now_ms).await? {
+        // Read as of the earliest time, so an expired record that is still
+        // stored is seen (and is `Ended`, as a tombstone is) rather than
+        // taken for nothing; the expiry is checked here instead.
+        match self.records.get_record(&key, i64::MIN).await? {
             None => Ok(Lookup::Absent),
+            Some(stored) if stored.is_expired_at(now_ms) => Ok(Lookup::Ended),
             Some(stored) => open(id, &stored),
         }
     }

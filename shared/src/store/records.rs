@@ -32,7 +32,9 @@ impl Record {
 
 #[async_trait]
 pub trait RecordStore: Send + Sync + std::fmt::Debug {
-    /// The live record under `key`; `None` when absent or expired.
+    /// The live record under `key`; `None` when absent or expired at
+    /// `now_ms`. Read at `i64::MIN`, an expired record still stored (not yet
+    /// swept) is returned: the caller then checks the expiry itself.
     async fn get_record(&self, key: &str, now_ms: i64) -> Result<Option<Record>, StoreError>;
 
     /// Stores a new record (version 1) unless a live one holds the key

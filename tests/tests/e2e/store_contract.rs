@@ -232,6 +232,14 @@ async fn record_get_checks_expiry_on_read(store: Arc<dyn RecordStore>) {
         Ok(None),
         "long expired"
     );
+    assert_eq!(
+        store
+            .get_record(&key, i64::MIN)
+            .await
+            .map(|r| r.map(|r| r.version)),
+        Ok(Some(1)),
+        "read as of the earliest time, a still-stored expired record is seen (sessions rely on it)"
+    );
 }
 
 async fn update_needs_the_current_version(store: Arc<dyn RecordStore>) {
@@ -494,12 +502,12 @@ async fn session_get_checks_expiry_on_read(store: Arc<dyn RecordStore>) {
     );
     assert_eq!(
         sessions.get(&id, expires).await,
-        Ok(Lookup::Absent),
+        Ok(Lookup::Ended),
         "expired at expires_at_ms"
     );
     assert_eq!(
         sessions.get(&id, expires + 10 * HOUR).await,
-        Ok(Lookup::Absent),
+        Ok(Lookup::Ended),
         "long expired"
     );
 }
