@@ -165,3 +165,76 @@ impl StoredSessions {
         self.records.put_record(&key, ENDED, until_ms).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Role, Secret};
+    use crate::protocol::ProtocolVersion;
+    use crate::session::{Login, SessionKey};
+    use crate::upstream::{Me, TokenSet};
+
+    fn id() -> SessionId {
+        SessionKey::generate().issue(0, ProtocolVersion::V2025_11_25, None)
+    }
+
+    fn logged_in() -> SessionRecord {
+        SessionRecord {
+            protocol_version: ProtocolVersion::V2025_11_25,
+            owner: Some("owner-hash".into()),
+            login: Some(Login {
+                tokens: TokenSet {
+                    access_token: Secret::new("access-token-in-the-clear"),
+                    refresh_token: Some(Secret::new("refresh-token-in-the-clear")),
+                    expires_at: Some(1),
+                },
+                me: Me {
+                    user_id: "user-1".into(),
+                    email: "someone@example.test".into(),
+                    agency_id: "agency".into(),
+                    agency_name: "Agency".into(),
+                    role: Role::Owner,
+                },
+            }),
+            expires_at_ms: 10,
+            touched_at_ms: 0,
+            refresh_lease_until_ms: None,
+        }
+    }
+
+    fn stored(data: Vec<u8>) -> Record {
+        Record {
+            data,
+            version: 3,
+            expires_at_ms: 10,
+        }
+    }
+
+    #[test]
+    fn a_sealed_record_opens_for_its_own_id_only_and_shows_nothing() {
+        let (mine, other) = (id(), id());
+        let record = logged_in();
+        let sealed = seal(&mine, &record);
+        for needle in ["access-token", "refresh-token", "someone@", "owner-hash"] {
+            let clear = sealed.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!clear, "{needle} is in the clear");
+        }
+        assert_eq!(
+            open(&mine, &stored(sealed.clone())),
+            Ok(Lookup::Live(Box::new(Versioned { record, version: 3 })))
+        );
+        assert!(matches!(
+            open(&other, &stored(sealed)),
+            Err(StoreError::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn the_tombstone_is_a_plain_marker_and_damage_is_an_error() {
+        let mine = id();
+        assert_eq!(open(&mine, &stored(ENDED.to_vec())), Ok(Lookup::Ended));
+        assert!(seal(&mine, &logged_in()).len() > ENDED.len());
+        assert!(open(&mine, &stored(b"garbage".to_vec())).is_err());
+        assert_eq!(key_of("abc"), "session#abc");
+    }
+}
