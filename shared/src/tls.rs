@@ -6,12 +6,13 @@
 //! is uploaded and unpacked on each cold start, and aws-lc's static library
 //! is most of a megabyte-scale difference in its size, for cipher suites a
 //! client of two HTTPS services never uses. Certificates are still checked
-//! against the platform's roots (reqwest) and the web PKI (the SDK).
+//! against the system's root certificates by both.
 
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
-use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_sdk_dynamodb::config::{HttpClient, RuntimeComponents, SharedHttpClient};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 
 /// A reqwest builder whose TLS uses ring: installs ring as the process's
 /// default rustls provider (once; reqwest takes the default it finds).
@@ -25,9 +26,31 @@ pub fn reqwest_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
 }
 
-/// The DynamoDB SDK's HTTPS client, on rustls with ring.
+/// The DynamoDB SDK's HTTPS client, on rustls with ring, built when the
+/// first DynamoDB request needs it.
 pub fn dynamodb_http_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+    SharedHttpClient::new(OnFirstUse::default())
+}
+
+/// Building the HTTPS client reads every system root certificate (a few
+/// milliseconds of file reads and parsing): a cold start whose first
+/// request stores nothing — `initialize`, `GET /healthz` on the `mcp`
+/// function — should not pay for it.
+#[derive(Debug, Default)]
+struct OnFirstUse(OnceLock<SharedHttpClient>);
+
+impl HttpClient for OnFirstUse {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0
+            .get_or_init(|| {
+                aws_smithy_http_client::Builder::new()
+                    .tls_provider(Provider::Rustls(CryptoMode::Ring))
+                    .build_https()
+            })
+            .http_connector(settings, components)
+    }
 }
