@@ -8,27 +8,13 @@ pub mod password;
 pub mod streams;
 mod window;
 
-use std::time::Duration;
-
 pub use address::AddressKey;
 pub use window::{Limit, Refused, RetryAfter};
 
 /// Client registrations (`POST /register`) per address.
-pub const REGISTER: Limit = Limit {
-    name: "register",
-    max: 50,
-    window: Duration::from_secs(60 * 60),
-};
+pub const REGISTER: Limit = Limit::new("register", 50, 60 * 60);
 /// Authorization requests (`GET /authorize`, each a stored pending sign-in)
 /// per address.
-pub const AUTHORIZE: Limit = Limit {
-    name: "authorize",
-    max: 60,
-    window: Duration::from_secs(10 * 60),
-};
+pub const AUTHORIZE: Limit = Limit::new("authorize", 60, 10 * 60);
 /// Outbound fetches of client metadata documents (cache misses) per address.
-pub const METADATA_FETCH: Limit = Limit {
-    name: "metadata-fetch",
-    max: 20,
-    window: Duration::from_secs(60 * 60),
-};
+pub const METADATA_FETCH: Limit = Limit::new("metadata-fetch", 20, 60 * 60);

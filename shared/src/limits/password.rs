@@ -13,39 +13,21 @@
 //!   address may still try that email once per slow interval, so the owner
 //!   at their own address gets in while a botnet is slowed to a crawl.
 
-use std::time::Duration;
-
 use super::AddressKey;
 use super::window::{Limit, Refused};
 use crate::domain::Email;
 use crate::store::RecordStore;
 
-const WINDOW: Duration = Duration::from_secs(15 * 60);
+const WINDOW_SECS: u64 = 15 * 60;
 
 /// Attempts at one email from one address.
-pub const PER_PAIR: Limit = Limit {
-    name: "pw-pair",
-    max: 5,
-    window: WINDOW,
-};
+pub const PER_PAIR: Limit = Limit::new("pw-pair", 5, WINDOW_SECS);
 /// Attempts from one address, over all emails.
-pub const PER_ADDRESS: Limit = Limit {
-    name: "pw-address",
-    max: 60,
-    window: WINDOW,
-};
+pub const PER_ADDRESS: Limit = Limit::new("pw-address", 60, WINDOW_SECS);
 /// Attempts at one email over all addresses before it slows down.
-pub const PER_EMAIL: Limit = Limit {
-    name: "pw-email",
-    max: 20,
-    window: WINDOW,
-};
+pub const PER_EMAIL: Limit = Limit::new("pw-email", 20, WINDOW_SECS);
 /// Past [`PER_EMAIL`]: attempts at that email per address.
-pub const SLOWED: Limit = Limit {
-    name: "pw-slowed",
-    max: 1,
-    window: Duration::from_secs(60),
-};
+pub const SLOWED: Limit = Limit::new("pw-slowed", 1, 60);
 
 /// Counts one password attempt for `email` from `address`; `Err` when it
 /// must not reach the backend (with how long to wait). A store failure

@@ -47,6 +47,15 @@ pub enum Refused {
 }
 
 impl Limit {
+    /// `max` events named `name` per `window_secs` seconds.
+    pub const fn new(name: &'static str, max: u64, window_secs: u64) -> Self {
+        Self {
+            name,
+            max,
+            window: Duration::from_secs(window_secs),
+        }
+    }
+
     /// Counts one event for `subject` and admits it while the window's
     /// count is within `max`. Subjects are stored hashed (they are emails
     /// and addresses).
