@@ -158,6 +158,18 @@ async fn live(sessions: &StoredSessions, id: &SessionId, now_ms: i64) -> Version
     lookup.live().expect("a live session")
 }
 
+/// Asserts the live record and version under `id` at `now_ms`.
+async fn assert_live(
+    sessions: &StoredSessions,
+    id: &SessionId,
+    now_ms: i64,
+    expected: (SessionRecord, u64),
+    why: &str,
+) {
+    let got = live(sessions, id, now_ms).await;
+    assert_eq!((got.record, got.version), expected, "{why}");
+}
+
 fn key() -> String {
     format!("test#{}", new_id().storage_key())
 }
@@ -456,12 +468,14 @@ async fn session_second_create_is_already_exists(store: Arc<dyn RecordStore>) {
         sessions.create(&id, &second, NOW + 1).await,
         Err(StoreError::AlreadyExists)
     );
-    let kept = live(&sessions, &id, NOW + 1).await;
-    assert_eq!(
-        (kept.record, kept.version),
+    assert_live(
+        &sessions,
+        &id,
+        NOW + 1,
         (first, 1),
-        "the refused create changed nothing"
-    );
+        "the refused create changed nothing",
+    )
+    .await;
 }
 
 async fn session_create_over_an_expired_record_succeeds(store: Arc<dyn RecordStore>) {
@@ -486,14 +500,14 @@ async fn session_create_over_an_expired_record_succeeds(store: Arc<dyn RecordSto
         }),
         "an expired (not yet swept) record does not block a create"
     );
-    assert_eq!(
-        live(&sessions, &id, later).await,
-        Versioned {
-            record: fresh,
-            version: 1
-        },
-        "the new record replaced the expired one"
-    );
+    assert_live(
+        &sessions,
+        &id,
+        later,
+        (fresh, 1),
+        "the new record replaced the expired one",
+    )
+    .await;
 }
 
 async fn session_get_checks_expiry_on_read(store: Arc<dyn RecordStore>) {
@@ -555,14 +569,14 @@ async fn session_update_with_the_right_version_bumps_it(store: Arc<dyn RecordSto
         sessions.update(&id, &cleared, 2).await.map(|v| v.version),
         Ok(3)
     );
-    assert_eq!(
-        live(&sessions, &id, NOW).await,
-        Versioned {
-            record: cleared,
-            version: 3
-        },
-        "a removed login and lease are gone after update"
-    );
+    assert_live(
+        &sessions,
+        &id,
+        NOW,
+        (cleared, 3),
+        "a removed login and lease are gone after update",
+    )
+    .await;
 }
 
 async fn session_update_with_a_stale_version_is_a_conflict(store: Arc<dyn RecordStore>) {
@@ -586,14 +600,14 @@ async fn session_update_with_a_stale_version_is_a_conflict(store: Arc<dyn Record
             "v{stale}"
         );
     }
-    assert_eq!(
-        live(&sessions, &id, NOW).await,
-        Versioned {
-            record: first,
-            version: 2
-        },
-        "the losing updates changed nothing"
-    );
+    assert_live(
+        &sessions,
+        &id,
+        NOW,
+        (first, 2),
+        "the losing updates changed nothing",
+    )
+    .await;
 }
 
 async fn session_update_of_a_missing_record_is_a_conflict(store: Arc<dyn RecordStore>) {
