@@ -11,7 +11,11 @@ use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
 
 use super::{Context, Credential, ToolOutput};
 
-const NOT_LOGGED_IN: &str = "not logged in — call malgomo_login with your MalGomo email and password first (or connect with Authorization: Bearer <token>)";
+const NOT_LOGGED_IN: &str = concat!(
+    "not logged in — call ",
+    login_name!(),
+    " with your MalGomo email and password first (or connect with Authorization: Bearer <token>)"
+);
 
 /// Runs one backend read for the caller. `Err` is the tool result to return.
 pub async fn read<T, F>(
@@ -109,7 +113,7 @@ pub fn explain(cx: &Context<'_>, err: &UpstreamError) -> String {
                 "unauthorized — the bearer token on this connection was refused (expired or invalid); reconnect with a fresh token".into()
             }
             _ => {
-                "not logged in — your MalGomo login expired or was revoked; call malgomo_login with your MalGomo email and password".into()
+                concat!("not logged in — your MalGomo login expired or was revoked; call ", login_name!(), " with your MalGomo email and password").into()
             }
         },
         UpstreamError::Forbidden(_) => match cx.credential().login().map(|login| login.me.role) {
@@ -130,7 +134,7 @@ pub fn explain(cx: &Context<'_>, err: &UpstreamError) -> String {
             "MalGomo sent an answer this server could not read ({detail}); try again later"
         ),
         UpstreamError::InvalidCredentials => {
-            "login failed — invalid email or password; check them and call malgomo_login again".into()
+            concat!("login failed — invalid email or password; check them and call ", login_name!(), " again").into()
         }
         UpstreamError::EmailNotConfirmed => {
             "login failed — this account's email address is not confirmed yet; confirm it from MalGomo's email, then log in again".into()

@@ -18,12 +18,16 @@ use crate::session::per_user;
 
 pub struct Login;
 
-pub const NAME: &str = "malgomo_login";
+pub const NAME: &str = login_name!();
 const TITLE: &str = "Log in to MalGomo";
 
 /// How to authenticate where the login tool cannot work: a 2026-07-28
 /// request has no session to keep a login in.
-pub const STATELESS_LOGIN: &str = "This connection speaks MCP 2026-07-28, which has no sessions, so malgomo_login cannot keep a login here. Connect with OAuth instead — use a server that has PUBLIC_URL set (your app then opens a MalGomo sign-in page when you add the connector) — or send Authorization: Bearer <MalGomo access token> with every request.";
+pub const STATELESS_LOGIN: &str = concat!(
+    "This connection speaks MCP 2026-07-28, which has no sessions, so ",
+    login_name!(),
+    " cannot keep a login here. Connect with OAuth instead — use a server that has PUBLIC_URL set (your app then opens a MalGomo sign-in page when you add the connector) — or send Authorization: Bearer <MalGomo access token> with every request."
+);
 
 #[derive(Deserialize)]
 struct Input {
@@ -162,7 +166,12 @@ impl Tool for Login {
         {
             tracing::warn!(error = %err, "could not store the login in the session");
             return Ok(ToolOutput::error(format!(
-                "logged in, but the session could not be saved ({err}) — try malgomo_login again"
+                concat!(
+                    "logged in, but the session could not be saved ({}) — try ",
+                    login_name!(),
+                    " again"
+                ),
+                err
             )));
         }
         tracing::info!(role = %me.role, agency = %me.agency_id, "login succeeded");

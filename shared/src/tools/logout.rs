@@ -24,7 +24,11 @@ impl Tool for Logout {
     fn docs(&self) -> Docs {
         Docs {
             summary: "Clears the session token from this connection and ends the upstream session.",
-            returns: Some("a confirmation; call <code>malgomo_login</code> to log in again."),
+            returns: Some(concat!(
+                "a confirmation; call <code>",
+                login_name!(),
+                "</code> to log in again."
+            )),
             note: None,
         }
     }
@@ -33,7 +37,11 @@ impl Tool for Logout {
         tool::Tool {
             name: self.name(),
             title: TITLE,
-            description: "Clear this connection's MalGomo login: the session token is forgotten and the upstream session ended. No arguments. Call malgomo_login to log in again.",
+            description: concat!(
+                "Clear this connection's MalGomo login: the session token is forgotten and the upstream session ended. No arguments. Call ",
+                login_name!(),
+                " to log in again."
+            ),
             input_schema: no_input(),
             output_schema: None,
             annotations: annotations::sign_in_change(TITLE),
@@ -67,7 +75,7 @@ impl Tool for Logout {
             tracing::info!(error = %err, "upstream logout failed after the local logout");
         }
         Ok(ToolOutput::text(format!(
-            "Logged out {}. Call malgomo_login to log in again.",
+            concat!("Logged out {}. Call ", login_name!(), " to log in again."),
             login.me.email
         )))
     }

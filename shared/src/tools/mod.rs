@@ -4,6 +4,14 @@
 //! in [`ALL`]: `tools/list`, the server's instructions and the docs page's
 //! check read the list.
 
+/// The login tool's name as a literal, so that the messages that tell an
+/// agent to call it (`concat!`) and the tool itself share one spelling.
+macro_rules! login_name {
+    () => {
+        "malgomo_login"
+    };
+}
+
 mod access;
 mod annotations;
 mod capped_earnings;

@@ -118,9 +118,11 @@ impl Tool for Status {
                 &grant.login,
                 "Signed in at connect; the token renews automatically.",
             ),
-            Credential::Session(login) => {
-                Report::of_login("login", login, "Logged in through malgomo_login.")
-            }
+            Credential::Session(login) => Report::of_login(
+                "login",
+                login,
+                concat!("Logged in through ", login_name!(), "."),
+            ),
             Credential::Bearer(bearer) => {
                 let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
                 Report {
@@ -141,7 +143,11 @@ impl Tool for Status {
                     "none",
                     match cx.era {
                         Era::Sessionful => {
-                            "Not logged in — call malgomo_login with your MalGomo email and password."
+                            concat!(
+                                "Not logged in — call ",
+                                login_name!(),
+                                " with your MalGomo email and password."
+                            )
                         }
                         Era::Stateless => super::STATELESS_LOGIN,
                     },
