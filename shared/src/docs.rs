@@ -54,11 +54,7 @@ fn code_list(names: &[&str], conjunction: &str) -> String {
         .iter()
         .map(|name| format!("<code>{name}</code>"))
         .collect();
-    match coded.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    crate::tools::in_prose(&coded, conjunction)
 }
 
 /// The page, with `base_url` filled into the connect instructions.

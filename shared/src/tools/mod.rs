@@ -121,9 +121,15 @@ pub fn data_tools() -> String {
         .iter()
         .filter_map(|tool| Some(format!("{} ({})", tool.reads()?, tool.name())))
         .collect();
-    match named.split_last() {
+    in_prose(&named, "and")
+}
+
+/// Items as prose names them: "a", "a and b", "a, b and c" (or another
+/// `conjunction`).
+pub fn in_prose(items: &[String], conjunction: &str) -> String {
+    match items.split_last() {
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
         None => String::new(),
     }
 }
