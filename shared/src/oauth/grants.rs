@@ -17,6 +17,47 @@ pub type GrantKey = [u8; 32];
 /// How long a grant (and its refresh token) lives without use.
 pub const GRANT_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
+/// How many rotated-out refresh tokens a grant remembers (`retired`).
+/// A client refreshes about once per access-token lifetime, so this covers
+/// many hours of rotations; a token older than that is simply unknown.
+pub const RETIRED_KEPT: usize = 16;
+
+/// What a presented refresh token is to its grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presented {
+    /// The grant's current refresh token: rotate.
+    Current,
+    /// The token just rotated out, within its grace window: hand over the
+    /// current pair.
+    InGrace,
+    /// One we issued and rotated out before: reuse, so revoke the grant.
+    Retired,
+    /// Not a token of this grant at all (made up from the readable grant
+    /// id): refuse and change nothing.
+    Unknown,
+}
+
+/// Classifies `token` against `grant`; hashes compare in constant time.
+pub fn presented(grant: &GrantRecord, token: &str, now_ms: i64) -> Presented {
+    let hash = sha256_hex(token);
+    let is = |stored: &str| crate::crypto::same(stored, &hash);
+    if grant.refresh_hash.as_deref().is_some_and(is) {
+        Presented::Current
+    } else if grant
+        .previous
+        .as_ref()
+        .is_some_and(|p| is(&p.hash) && now_ms <= p.until_ms)
+    {
+        Presented::InGrace
+    } else if grant.retired.iter().any(|h| is(h))
+        || grant.previous.as_ref().is_some_and(|p| is(&p.hash))
+    {
+        Presented::Retired
+    } else {
+        Presented::Unknown
+    }
+}
+
 /// The token pair a token response carries.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pair {
@@ -35,17 +76,12 @@ pub fn grant_of_refresh(token: &str) -> Option<&str> {
 }
 
 /// Whether `token` is the grant's current refresh token, or the one just
-/// rotated out while its grace window lasts.
+/// rotated out while its grace window lasts (what `/revoke` honours).
 pub fn holds_refresh(grant: &GrantRecord, token: &str, now_ms: i64) -> bool {
-    let hash = sha256_hex(token);
-    grant
-        .refresh_hash
-        .as_deref()
-        .is_some_and(|current| crate::crypto::same(current, &hash))
-        || grant
-            .previous
-            .as_ref()
-            .is_some_and(|p| crate::crypto::same(&p.hash, &hash) && now_ms <= p.until_ms)
+    matches!(
+        presented(grant, token, now_ms),
+        Presented::Current | Presented::InGrace
+    )
 }
 
 pub fn wrap(label: &str, token: &str, aad: &str, key: &GrantKey) -> Vec<u8> {
@@ -86,6 +122,7 @@ pub async fn create(
         refresh_hash: None,
         refresh_wrapped_key: None,
         previous: None,
+        retired: Vec::new(),
         lease_until_ms: None,
     };
     let now = app.clock.now_ms();
@@ -145,6 +182,11 @@ pub async fn issue(
     let grant_aad = grant_key(grant_id);
     record.refresh_hash = Some(sha256_hex(&refresh_token));
     record.refresh_wrapped_key = Some(wrap("refresh", &refresh_token, &grant_aad, key));
+    if let Some(old) = rotated_from {
+        record.retired.push(sha256_hex(old));
+        let excess = record.retired.len().saturating_sub(RETIRED_KEPT);
+        record.retired.drain(..excess);
+    }
     record.previous = rotated_from.map(|old| super::records::PreviousRefresh {
         hash: sha256_hex(old),
         until_ms: now + super::REFRESH_GRACE.as_millis() as i64,
