@@ -241,3 +241,40 @@ pub async fn issue(
         Err(err) => Err(err.into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::records::PreviousRefresh;
+
+    /// A grant record as stored before `retired` existed.
+    const OLD_RECORD: &str = r#"{"client_id":"mcc_x","scope":"mcp","resource":"https://h/mcp",
+        "me":{"user_id":"u","email":"e@x.test","agency_id":"a","agency_name":"A","role":"owner"},
+        "upstream":[1,2],"refresh_hash":null,"refresh_wrapped_key":null,"previous":null,
+        "lease_until_ms":null}"#;
+
+    #[test]
+    fn a_record_from_before_retired_loads_with_none_retired() {
+        let grant: GrantRecord = serde_json::from_str(OLD_RECORD).expect("an old record loads");
+        assert!(grant.retired.is_empty());
+    }
+
+    #[test]
+    fn tokens_are_current_in_grace_retired_or_unknown() {
+        let mut grant: GrantRecord = serde_json::from_str(OLD_RECORD).unwrap();
+        grant.refresh_hash = Some(sha256_hex("mgr_g.now"));
+        grant.previous = Some(PreviousRefresh {
+            hash: sha256_hex("mgr_g.just"),
+            until_ms: 1_000,
+            handoff: Vec::new(),
+        });
+        grant.retired = vec![sha256_hex("mgr_g.older"), sha256_hex("mgr_g.just")];
+        assert_eq!(presented(&grant, "mgr_g.now", 0), Presented::Current);
+        assert_eq!(presented(&grant, "mgr_g.just", 1_000), Presented::InGrace);
+        assert_eq!(presented(&grant, "mgr_g.just", 1_001), Presented::Retired);
+        assert_eq!(presented(&grant, "mgr_g.older", 0), Presented::Retired);
+        assert_eq!(presented(&grant, "mgr_g.forged", 0), Presented::Unknown);
+        assert!(holds_refresh(&grant, "mgr_g.now", 0));
+        assert!(!holds_refresh(&grant, "mgr_g.older", 0));
+    }
+}

@@ -76,7 +76,7 @@ pub struct GrantRecord {
     pub refresh_wrapped_key: Option<Vec<u8>>,
     /// The refresh token just rotated out, honoured for a grace window.
     pub previous: Option<PreviousRefresh>,
-    /// Hashes of the last [`RETIRED_KEPT`](super::grants::RETIRED_KEPT)
+    /// Hashes of the last `grants::RETIRED_KEPT`
     /// refresh tokens rotated out, oldest first: presenting one is reuse
     /// and revokes the grant; a token that is neither current nor retired
     /// is a forgery and changes nothing. Absent in older records.

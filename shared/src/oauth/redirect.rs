@@ -9,7 +9,7 @@ use super::OAuthError;
 /// metadata document or requested at `/authorize`: https to a web host;
 /// plain http only to loopback; a private-use scheme (RFC 8252 §7.1) only
 /// in reverse-DNS form (`com.example.app:/cb`) and without an authority
-/// that looks like a web host, or one of the few [`NATIVE_APP_SCHEMES`];
+/// that looks like a web host, or one of the few `NATIVE_APP_SCHEMES`;
 /// never a scheme that runs code, reads files or opens a socket; never a
 /// fragment or userinfo (`http://evil@127.0.0.1/` reads as "evil" to a
 /// user and is nobody's callback).
