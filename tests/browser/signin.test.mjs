@@ -141,7 +141,10 @@ describe('mode A sign-in page in headless Chromium', () => {
     assert.equal(await page.title(), 'Sign in — MalGomo');
     const names = await page.locator('.client').allTextContents();
     assert.ok(names.length >= 1 && names.every((n) => n === clientName), `client name shown: ${JSON.stringify(names)}`);
-    assert.match(await page.locator('main').innerText(), /MalGomo Browser Test Client wants to read your MalGomo dashboard/);
+    // A registered client's name is its own claim: the page says so, and
+    // shows in full where the code will go.
+    assert.match(await page.locator('main').innerText(), /MalGomo Browser Test Client \(name not verified\) wants to read your MalGomo dashboard/);
+    assert.equal(await page.locator('code.target').innerText(), callback.redirectUri);
     assert.equal(await page.locator('form input[name=email]').count(), 1);
     assert.equal(await page.locator('form input[name=email]').getAttribute('type'), 'email');
     assert.equal(await page.locator('form input[name=password]').count(), 1);
@@ -170,6 +173,8 @@ describe('mode A sign-in page in headless Chromium', () => {
     assert.ok(!(await page.content()).includes(wrongPassword), 'the password is not in the rendered HTML');
     assert.equal(await page.locator('form input[type=hidden][name=csrf_token]').count(), 1);
     assert.equal(callback.hits.length, 0, 'no redirect to the client after a failed sign-in');
+    assert.equal((await page.locator('.unverified').innerText()).trim(), '(name not verified)', 'still marked after a failed sign-in');
+    assert.equal(await page.locator('code.target').innerText(), callback.redirectUri);
     await page.screenshot({ path: SCREENSHOT_INVALID, fullPage: true });
 
     // -- right credentials: redirected to the client with a code ------------

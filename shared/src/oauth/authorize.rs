@@ -9,11 +9,11 @@ use http::{HeaderValue, StatusCode, header};
 use url::Url;
 
 use super::form::Form;
-use super::page::{self, SignIn};
+use super::page::{self, ClientShown, SignIn};
 use super::pkce::Challenge;
 use super::records::{ClientRecord, PendingRecord, encode, pending_key};
 use super::redirect::RedirectUri;
-use super::{OAuthError, PENDING_TTL, clients, metadata};
+use super::{OAuthError, PENDING_TTL, cimd, clients, metadata};
 use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
 use crate::limits::{self, AddressKey};
@@ -77,13 +77,11 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     let scope = scope(form.get("scope"));
     let request_id = random_token("mar_");
     let csrf = random_token("");
-    let client_name = client
-        .client_name
-        .clone()
-        .unwrap_or_else(|| client.client_id.clone());
+    let shown = shown(&client);
     let pending = PendingRecord {
         client_id: client.client_id.clone(),
-        client_name: client_name.clone(),
+        client_name: shown.label.clone(),
+        client_verified: shown.verified,
         redirect_uri: redirect.to_string(),
         redirect_uri_given: given,
         state,
@@ -108,8 +106,8 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     let mut response = page::sign_in(
         StatusCode::OK,
         &SignIn {
-            client_name: &client_name,
-            redirect_host: &redirect_label(&redirect),
+            client: &shown,
+            redirect_target: &redirect_target(&redirect),
             request_id: &request_id,
             csrf: &csrf,
             email: "",
@@ -143,18 +141,19 @@ async fn trusted_redirect(
         .iter()
         .filter_map(|uri| RedirectUri::parse(uri).ok())
         .collect();
+    // The requested URI passes the same rules: loopback matching ignores
+    // the port, and must not let a fragment or userinfo in with it.
     let requested = match form.get("redirect_uri") {
-        Some(raw) => {
-            Url::parse(raw).map_err(|_| "The redirect_uri is not a valid URI.".to_owned())?
-        }
-        None if registered.len() == 1 => registered[0].url().clone(),
+        Some(raw) => RedirectUri::parse(raw)
+            .map_err(|err| format!("The redirect_uri is not allowed: {}.", err.description))?,
+        None if registered.len() == 1 => registered[0].clone(),
         None => return Err("The request has no redirect_uri.".into()),
     };
-    if !registered.iter().any(|uri| uri.matches(&requested)) {
+    if !registered.iter().any(|uri| uri.matches(requested.url())) {
         return Err("The redirect_uri is not one this app registered.".into());
     }
     let given = form.get("redirect_uri").map(str::to_owned);
-    Ok((client, requested, given))
+    Ok((client, requested.url().clone(), given))
 }
 
 fn capitalized(text: &str) -> String {
@@ -194,12 +193,39 @@ fn scope(requested: Option<&str>) -> String {
     }
 }
 
-/// What the page says the user is sent back to.
-pub fn redirect_label(url: &Url) -> String {
-    match url.host_str() {
-        Some(host) => host.to_owned(),
-        None => format!("{}:", url.scheme()),
+/// How the page names `client`: a metadata-document client by the host
+/// (and port, if not the default) of its `client_id`, which served the
+/// document; a registered one by its unverified name, else its id.
+pub fn shown(client: &ClientRecord) -> ClientShown {
+    if cimd::is_document_url(&client.client_id)
+        && let Ok(url) = Url::parse(&client.client_id)
+        && let Some(host) = url.host_str()
+    {
+        let label = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        return ClientShown {
+            label,
+            verified: true,
+        };
     }
+    ClientShown {
+        label: client
+            .client_name
+            .clone()
+            .unwrap_or_else(|| client.client_id.clone()),
+        verified: false,
+    }
+}
+
+/// What the page says the code is sent to: the whole URI but its query
+/// (scheme, host, port, path), so `com.evil://…` or a look-alike host is
+/// plain to see.
+pub fn redirect_target(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
 }
 
 /// A redirect to the client carrying `params` plus `iss` (RFC 9207).
@@ -236,6 +262,20 @@ fn set_csrf_cookie(response: &mut Response, csrf: &str, secure: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_target_shown_is_scheme_host_and_path() {
+        let target = |s: &str| redirect_target(&Url::parse(s).unwrap());
+        assert_eq!(
+            target("https://claude.ai/api/mcp/auth_callback?x=1"),
+            "https://claude.ai/api/mcp/auth_callback"
+        );
+        assert_eq!(
+            target("http://127.0.0.1:5555/cb"),
+            "http://127.0.0.1:5555/cb"
+        );
+        assert_eq!(target("com.example.app:/cb"), "com.example.app:/cb");
+    }
 
     #[test]
     fn scope_defaults_and_filters() {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::OAuthError;
+use super::client_name::ClientName;
 use super::records::{ClientRecord, encode, load};
 use super::redirect::RedirectUri;
 use super::ssrf;
@@ -180,7 +181,12 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
         secret_hash: None,
         auth_method,
         redirect_uris,
-        client_name: document.client_name.map(|n| n.chars().take(200).collect()),
+        client_name: match document.client_name.as_deref() {
+            Some(raw) => ClientName::parse(raw)
+                .map_err(|e| e.description)?
+                .map(ClientName::into_string),
+            None => None,
+        },
         client_uri: document.client_uri,
         scope: document.scope,
         issued_at: app.clock.now_secs(),

@@ -17,6 +17,47 @@ pub type GrantKey = [u8; 32];
 /// How long a grant (and its refresh token) lives without use.
 pub const GRANT_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
+/// How many rotated-out refresh tokens a grant remembers (`retired`).
+/// A client refreshes about once per access-token lifetime, so this covers
+/// many hours of rotations; a token older than that is simply unknown.
+pub const RETIRED_KEPT: usize = 16;
+
+/// What a presented refresh token is to its grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presented {
+    /// The grant's current refresh token: rotate.
+    Current,
+    /// The token just rotated out, within its grace window: hand over the
+    /// current pair.
+    InGrace,
+    /// One we issued and rotated out before: reuse, so revoke the grant.
+    Retired,
+    /// Not a token of this grant at all (made up from the readable grant
+    /// id): refuse and change nothing.
+    Unknown,
+}
+
+/// Classifies `token` against `grant`; hashes compare in constant time.
+pub fn presented(grant: &GrantRecord, token: &str, now_ms: i64) -> Presented {
+    let hash = sha256_hex(token);
+    let is = |stored: &str| crate::crypto::same(stored, &hash);
+    if grant.refresh_hash.as_deref().is_some_and(is) {
+        Presented::Current
+    } else if grant
+        .previous
+        .as_ref()
+        .is_some_and(|p| is(&p.hash) && now_ms <= p.until_ms)
+    {
+        Presented::InGrace
+    } else if grant.retired.iter().any(|h| is(h))
+        || grant.previous.as_ref().is_some_and(|p| is(&p.hash))
+    {
+        Presented::Retired
+    } else {
+        Presented::Unknown
+    }
+}
+
 /// The token pair a token response carries.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pair {
@@ -35,17 +76,12 @@ pub fn grant_of_refresh(token: &str) -> Option<&str> {
 }
 
 /// Whether `token` is the grant's current refresh token, or the one just
-/// rotated out while its grace window lasts.
+/// rotated out while its grace window lasts (what `/revoke` honours).
 pub fn holds_refresh(grant: &GrantRecord, token: &str, now_ms: i64) -> bool {
-    let hash = sha256_hex(token);
-    grant
-        .refresh_hash
-        .as_deref()
-        .is_some_and(|current| crate::crypto::same(current, &hash))
-        || grant
-            .previous
-            .as_ref()
-            .is_some_and(|p| crate::crypto::same(&p.hash, &hash) && now_ms <= p.until_ms)
+    matches!(
+        presented(grant, token, now_ms),
+        Presented::Current | Presented::InGrace
+    )
 }
 
 pub fn wrap(label: &str, token: &str, aad: &str, key: &GrantKey) -> Vec<u8> {
@@ -86,6 +122,7 @@ pub async fn create(
         refresh_hash: None,
         refresh_wrapped_key: None,
         previous: None,
+        retired: Vec::new(),
         lease_until_ms: None,
     };
     let now = app.clock.now_ms();
@@ -145,6 +182,11 @@ pub async fn issue(
     let grant_aad = grant_key(grant_id);
     record.refresh_hash = Some(sha256_hex(&refresh_token));
     record.refresh_wrapped_key = Some(wrap("refresh", &refresh_token, &grant_aad, key));
+    if let Some(old) = rotated_from {
+        record.retired.push(sha256_hex(old));
+        let excess = record.retired.len().saturating_sub(RETIRED_KEPT);
+        record.retired.drain(..excess);
+    }
     record.previous = rotated_from.map(|old| super::records::PreviousRefresh {
         hash: sha256_hex(old),
         until_ms: now + super::REFRESH_GRACE.as_millis() as i64,
@@ -197,5 +239,42 @@ pub async fn issue(
         // Unknown whether the rotation landed: the access record stays (it
         // expires unused if not).
         Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::records::PreviousRefresh;
+
+    /// A grant record as stored before `retired` existed.
+    const OLD_RECORD: &str = r#"{"client_id":"mcc_x","scope":"mcp","resource":"https://h/mcp",
+        "me":{"user_id":"u","email":"e@x.test","agency_id":"a","agency_name":"A","role":"owner"},
+        "upstream":[1,2],"refresh_hash":null,"refresh_wrapped_key":null,"previous":null,
+        "lease_until_ms":null}"#;
+
+    #[test]
+    fn a_record_from_before_retired_loads_with_none_retired() {
+        let grant: GrantRecord = serde_json::from_str(OLD_RECORD).expect("an old record loads");
+        assert!(grant.retired.is_empty());
+    }
+
+    #[test]
+    fn tokens_are_current_in_grace_retired_or_unknown() {
+        let mut grant: GrantRecord = serde_json::from_str(OLD_RECORD).unwrap();
+        grant.refresh_hash = Some(sha256_hex("mgr_g.now"));
+        grant.previous = Some(PreviousRefresh {
+            hash: sha256_hex("mgr_g.just"),
+            until_ms: 1_000,
+            handoff: Vec::new(),
+        });
+        grant.retired = vec![sha256_hex("mgr_g.older"), sha256_hex("mgr_g.just")];
+        assert_eq!(presented(&grant, "mgr_g.now", 0), Presented::Current);
+        assert_eq!(presented(&grant, "mgr_g.just", 1_000), Presented::InGrace);
+        assert_eq!(presented(&grant, "mgr_g.just", 1_001), Presented::Retired);
+        assert_eq!(presented(&grant, "mgr_g.older", 0), Presented::Retired);
+        assert_eq!(presented(&grant, "mgr_g.forged", 0), Presented::Unknown);
+        assert!(holds_refresh(&grant, "mgr_g.now", 0));
+        assert!(!holds_refresh(&grant, "mgr_g.older", 0));
     }
 }

@@ -8,9 +8,9 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use url::Url;
 
-use super::authorize::{CSRF_COOKIE, redirect_label, redirect_to};
+use super::authorize::{CSRF_COOKIE, redirect_target, redirect_to};
 use super::form::Form;
-use super::page::{self, SignIn};
+use super::page::{self, ClientShown, SignIn};
 use super::records::{CodeRecord, PendingRecord, code_key, encode, load, pending_key};
 use super::{CODE_TTL, grants};
 use crate::app::App;
@@ -57,12 +57,16 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         return unavailable();
     };
     let raw_email = form.get("email").unwrap_or_default().to_owned();
+    let shown = ClientShown {
+        label: pending.client_name.clone(),
+        verified: pending.client_verified,
+    };
     let again = |status: StatusCode, message: &str| {
         page::sign_in(
             status,
             &SignIn {
-                client_name: &pending.client_name,
-                redirect_host: &redirect_label(&redirect),
+                client: &shown,
+                redirect_target: &redirect_target(&redirect),
                 request_id,
                 csrf,
                 email: &raw_email,

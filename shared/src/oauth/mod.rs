@@ -6,6 +6,7 @@
 mod authorize;
 pub mod bearer;
 mod cimd;
+mod client_name;
 mod clients;
 mod error;
 mod form;
@@ -28,6 +29,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 pub use bearer::GrantAccess;
+pub use client_name::{ClientName, MAX_CLIENT_NAME_CHARS};
 pub use error::OAuthError;
 pub use token::CODE_FAILURES_ALLOWED;
 // The request parsers, public for the fuzz targets.

@@ -27,7 +27,12 @@ pub struct ClientRecord {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PendingRecord {
     pub client_id: String,
+    /// What the page names the client by (`page::ClientShown`).
     pub client_name: String,
+    /// Whether that name is proven (a metadata document's host); a record
+    /// from before this field shows the name as not verified.
+    #[serde(default)]
+    pub client_verified: bool,
     pub redirect_uri: String,
     /// The `redirect_uri` exactly as the authorization request gave it;
     /// `None` when it was omitted (then /token may omit it too).
@@ -71,6 +76,12 @@ pub struct GrantRecord {
     pub refresh_wrapped_key: Option<Vec<u8>>,
     /// The refresh token just rotated out, honoured for a grace window.
     pub previous: Option<PreviousRefresh>,
+    /// Hashes of the last `grants::RETIRED_KEPT`
+    /// refresh tokens rotated out, oldest first: presenting one is reuse
+    /// and revokes the grant; a token that is neither current nor retired
+    /// is a forgery and changes nothing. Absent in older records.
+    #[serde(default)]
+    pub retired: Vec<String>,
     /// Upstream-refresh lease, as for sessions.
     pub lease_until_ms: Option<i64>,
 }

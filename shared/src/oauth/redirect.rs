@@ -5,13 +5,19 @@ use url::{Host, Url};
 
 use super::OAuthError;
 
-/// A redirect URI that passed registration rules: https anywhere, plain
-/// http only on loopback, or a private-use scheme (`cursor://…`); never a
-/// scheme that runs code or reads files, never a fragment.
+/// A redirect URI that passed the rules, whether registered, listed in a
+/// metadata document or requested at `/authorize`: https to a web host;
+/// plain http only to loopback; a private-use scheme (RFC 8252 §7.1) only
+/// in reverse-DNS form (`com.example.app:/cb`) and without an authority
+/// that looks like a web host, or one of the few `NATIVE_APP_SCHEMES`;
+/// never a scheme that runs code, reads files or opens a socket; never a
+/// fragment or userinfo (`http://evil@127.0.0.1/` reads as "evil" to a
+/// user and is nobody's callback).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RedirectUri(Url);
 
-const REFUSED_SCHEMES: [&str; 7] = [
+/// Schemes refused whatever else the URI says.
+const REFUSED_SCHEMES: [&str; 11] = [
     "javascript",
     "data",
     "vbscript",
@@ -19,34 +25,43 @@ const REFUSED_SCHEMES: [&str; 7] = [
     "about",
     "blob",
     "ftp",
+    "view-source",
+    "jar",
+    "ws",
+    "wss",
 ];
+
+/// Single-label private-use schemes of real MCP hosts, each with the one
+/// authority it uses: Cursor registers
+/// `cursor://anysphere.cursor-mcp/oauth/callback`.
+pub const NATIVE_APP_SCHEMES: [(&str, &str); 1] = [("cursor", "anysphere.cursor-mcp")];
 
 impl RedirectUri {
     pub fn parse(raw: &str) -> Result<Self, OAuthError> {
-        let url = Url::parse(raw)
-            .map_err(|_| OAuthError::invalid_redirect_uri(format!("not an absolute URI: {raw}")))?;
+        let refuse = |why: String| Err(OAuthError::invalid_redirect_uri(why));
+        let Ok(url) = Url::parse(raw) else {
+            return refuse("a redirect URI must be an absolute URI".into());
+        };
         if url.fragment().is_some() {
-            return Err(OAuthError::invalid_redirect_uri(
-                "a redirect URI must not have a fragment",
-            ));
+            return refuse("a redirect URI must not have a fragment".into());
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return refuse("a redirect URI must not carry a user name or password".into());
         }
         let scheme = url.scheme();
         if REFUSED_SCHEMES.contains(&scheme) {
-            return Err(OAuthError::invalid_redirect_uri(format!(
-                "the {scheme}: scheme is not allowed"
-            )));
+            return refuse(format!("the {scheme}: scheme is not allowed"));
         }
         match scheme {
             "https" if url.host().is_some() => {}
-            "https" => return Err(OAuthError::invalid_redirect_uri("https URI without a host")),
+            "https" => return refuse("an https redirect URI needs a host".into()),
             "http" if is_loopback(&url) => {}
             "http" => {
-                return Err(OAuthError::invalid_redirect_uri(
-                    "plain http is allowed only for loopback (127.0.0.1, [::1], localhost)",
-                ));
+                return refuse(
+                    "plain http is allowed only for loopback (127.0.0.1, [::1], localhost)".into(),
+                );
             }
-            // Private-use schemes (RFC 8252 §7.1) of native apps.
-            _ => {}
+            _ => private_use(&url).map_err(OAuthError::invalid_redirect_uri)?,
         }
         Ok(Self(url))
     }
@@ -76,6 +91,41 @@ impl RedirectUri {
     }
 }
 
+/// The rules of a private-use scheme: reverse-DNS (`com.example.app`),
+/// whose authority, if any, is a single label (`com.example.app://callback`)
+/// — `com.evil://claude.ai/cb` would read as claude.ai — or a named native
+/// app's own scheme and authority.
+fn private_use(url: &Url) -> Result<(), String> {
+    let scheme = url.scheme();
+    let authority = url.host_str().unwrap_or_default();
+    if let Some((_, expected)) = NATIVE_APP_SCHEMES.iter().find(|(s, _)| *s == scheme) {
+        return if authority == *expected && url.port().is_none() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{scheme}: redirect URIs must be {scheme}://{expected}/…"
+            ))
+        };
+    }
+    let reverse_dns = scheme.split('.').count() >= 2 && scheme.split('.').all(|l| !l.is_empty());
+    if !reverse_dns {
+        return Err(format!(
+            "the {scheme}: scheme is not allowed: a private-use scheme must be in reverse-DNS form (com.example.app:/callback)"
+        ));
+    }
+    let looks_like_a_host = match url.host() {
+        None => false,
+        Some(Host::Domain(domain)) => domain.contains('.') || url.port().is_some(),
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => true,
+    };
+    if looks_like_a_host {
+        return Err(format!(
+            "a {scheme}: redirect URI must not name a web host ({authority}); use {scheme}:/path"
+        ));
+    }
+    Ok(())
+}
+
 fn is_loopback(url: &Url) -> bool {
     url.scheme() == "http" && crate::config::is_loopback_host(url)
 }
@@ -101,6 +151,9 @@ mod tests {
             "http://[::1]/cb",
             "cursor://anysphere.cursor-mcp/oauth/callback",
             "https://vscode.dev/redirect",
+            "com.example.app:/oauth2redirect",
+            "com.example.app://callback",
+            "com.example.app:///callback",
         ] {
             assert!(RedirectUri::parse(ok).is_ok(), "{ok}");
         }
@@ -113,6 +166,26 @@ mod tests {
             "https://example.com/cb#frag",
             "relative/path",
             "",
+            "http://evil@127.0.0.1/loop",
+            "http://127.0.0.1/loop#f",
+            "http://evil@127.0.0.1/loop#f",
+            "https://user:pw@claude.ai/cb",
+            "https://claude.ai/cb#",
+            "com.evil://claude.ai/cb",
+            "com.evil://127.0.0.1/cb",
+            "com.evil://callback:443/cb",
+            "myapp://callback",
+            "myapp:/callback",
+            "cursor://claude.ai/cb",
+            "cursor://anysphere.cursor-mcp:80/cb",
+            "view-source:https://claude.ai/",
+            "jar:https://claude.ai/x.jar!/",
+            "ws://127.0.0.1/cb",
+            "wss://claude.ai/cb",
+            "about:blank",
+            "blob:https://claude.ai/x",
+            "ftp://127.0.0.1/cb",
+            "com..evil:/cb",
         ] {
             assert!(RedirectUri::parse(bad).is_err(), "{bad}");
         }

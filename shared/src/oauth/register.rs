@@ -9,6 +9,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::client_name::ClientName;
 use super::error::no_store;
 use super::metadata::CLIENT_AUTH_METHODS;
 use super::records::{ClientRecord, client_key, encode};
@@ -93,7 +94,10 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
             "response type {bad:?} is not supported"
         )));
     }
-    let client_name = text_field("client_name", metadata.client_name, 200)?;
+    let client_name = match metadata.client_name.as_deref() {
+        Some(raw) => ClientName::parse(raw)?.map(ClientName::into_string),
+        None => None,
+    };
     let client_uri = text_field("client_uri", metadata.client_uri, 500)?;
     let scope = text_field("scope", metadata.scope, 500)?;
 

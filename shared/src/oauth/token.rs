@@ -6,11 +6,11 @@ use serde_json::json;
 
 use super::error::no_store;
 use super::form::Form;
-use super::grants::{self, Pair};
+use super::grants::{self, Pair, Presented};
 use super::records::{CodeRecord, GrantRecord, Loaded, code_key, encode, grant_key, load};
 use super::{OAuthError, clients, metadata};
 use crate::app::App;
-use crate::crypto::{derive_key, open, same, sha256_hex};
+use crate::crypto::{derive_key, open};
 
 use crate::web::{Response, reply};
 
@@ -153,13 +153,14 @@ async fn count_failure(
 
 /// Rotation: the presented current token gets a new pair; the token just
 /// rotated out still works for the grace window and gets the current pair;
-/// any other token of the grant is a replay and revokes it.
+/// an older token we issued is a replay and revokes the grant; anything
+/// else — a token made up around the readable grant id — is refused and
+/// changes nothing, so it cannot be used to sign a user out.
 async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
     let token = form.require("refresh_token")?;
     let grant_id = grants::grant_of_refresh(token)
         .ok_or_else(|| OAuthError::invalid_grant("unknown refresh token"))?
         .to_owned();
-    let hash = sha256_hex(token);
     // A lost race means another request rotated the same grant: look again.
     for _ in 0..3 {
         let Some(grant) = grants::load_grant(app, &grant_id).await? else {
@@ -173,57 +174,49 @@ async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthE
             ));
         }
         check_resource(app, form.get("resource"), &grant.value.resource)?;
-        if grant
-            .value
-            .refresh_hash
-            .as_deref()
-            .is_some_and(|h| same(h, &hash))
-        {
-            let key = grant
-                .value
-                .refresh_wrapped_key
-                .as_deref()
-                .and_then(|wrapped| {
-                    grants::unwrap("refresh", token, &grant_key(&grant_id), wrapped)
-                })
-                .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
-            match grants::issue(app, &grant_id, &key, &grant, Some(token)).await? {
-                Some(pair) => return Ok(pair),
-                None => continue,
+        match grants::presented(&grant.value, token, app.clock.now_ms()) {
+            Presented::Current => {
+                let key = grant
+                    .value
+                    .refresh_wrapped_key
+                    .as_deref()
+                    .and_then(|wrapped| {
+                        grants::unwrap("refresh", token, &grant_key(&grant_id), wrapped)
+                    })
+                    .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
+                match grants::issue(app, &grant_id, &key, &grant, Some(token)).await? {
+                    Some(pair) => return Ok(pair),
+                    None => continue,
+                }
+            }
+            Presented::InGrace => return handoff(&grant_id, &grant, token),
+            Presented::Retired => {
+                grants::revoke(app, &grant_id).await?;
+                return Err(OAuthError::invalid_grant(
+                    "refresh token already used; the grant is revoked — sign in again",
+                ));
+            }
+            Presented::Unknown => {
+                return Err(OAuthError::invalid_grant("unknown refresh token"));
             }
         }
-        return previous(app, &grant_id, &grant, token, &hash).await;
     }
     Err(OAuthError::temporarily_unavailable(
         "the grant is busy; try again",
     ))
 }
 
-async fn previous(
-    app: &App,
-    grant_id: &str,
-    grant: &Loaded<GrantRecord>,
-    token: &str,
-    hash: &str,
-) -> Result<Pair, OAuthError> {
-    let now = app.clock.now_ms();
-    if let Some(previous) = &grant.value.previous
-        && same(&previous.hash, hash)
-        && now <= previous.until_ms
-    {
-        let plain = open(
-            &derive_key("handoff", token),
-            grant_key(grant_id).as_bytes(),
-            &previous.handoff,
-        )
-        .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
-        return serde_json::from_slice(&plain)
-            .map_err(|_| OAuthError::invalid_grant("refresh token is damaged"));
-    }
-    grants::revoke(app, grant_id).await?;
-    Err(OAuthError::invalid_grant(
-        "refresh token already used; the grant is revoked — sign in again",
-    ))
+/// The current pair, sealed for the token just rotated out.
+fn handoff(grant_id: &str, grant: &Loaded<GrantRecord>, token: &str) -> Result<Pair, OAuthError> {
+    let damaged = || OAuthError::invalid_grant("refresh token is damaged");
+    let previous = grant.value.previous.as_ref().ok_or_else(damaged)?;
+    let plain = open(
+        &derive_key("handoff", token),
+        grant_key(grant_id).as_bytes(),
+        &previous.handoff,
+    )
+    .ok_or_else(damaged)?;
+    serde_json::from_slice(&plain).map_err(|_| damaged())
 }
 
 fn check_resource(app: &App, given: Option<&str>, bound: &str) -> Result<(), OAuthError> {

@@ -10,6 +10,7 @@ mod oauth_abuse;
 mod oauth_clients;
 mod oauth_flow;
 mod oauth_negative;
+mod oauth_spoofing;
 mod origins;
 mod password_guessing;
 mod renewal;
