@@ -2,16 +2,19 @@
 //! upstream simulator on ephemeral ports, and talk MCP to it over HTTP.
 
 pub mod answer;
+pub mod client_keys;
 pub mod document;
 pub mod dynamo;
 pub mod fault_proxy;
 pub mod iam;
+pub mod key_host;
 pub mod lambda;
 pub mod moto;
 pub mod oauth;
 pub mod process;
 pub mod rpc;
 pub mod template;
+pub mod tls_host;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,27 +1,25 @@
 //! Client ID Metadata Documents: a client_id that is an https URL names a
-//! JSON document describing the client. Fetching it is an SSRF door, so
-//! the host must resolve to global unicast addresses only (`ssrf`; the
-//! connection is pinned to the checked address, through no proxy), the body
-//! is capped, redirects are not followed,
-//! and the answer is cached — a stale copy is kept when a refetch fails.
-
-use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+//! JSON document describing the client. It is fetched through the guarded
+//! door (`fetch`: global unicast only, pinned, no redirects, capped) and
+//! cached — a stale copy is kept when a refetch fails. A document's client
+//! authenticates with `none` (PKCE alone) or `private_key_jwt` (its keys:
+//! `jwks`); shared secrets it cannot have.
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use super::OAuthError;
 use super::client_name::ClientName;
+use super::fetch::{self, FetchError};
+use super::jwks::{ClientKeys, KeySource};
+use super::jws::{Alg, Jwks};
 use super::records::{ClientRecord, encode, load};
 use super::redirect::RedirectUri;
-use super::ssrf;
 use crate::app::App;
 use crate::crypto::sha256_hex;
-use crate::limits::{self, AddressKey};
+use crate::limits::AddressKey;
 
+/// A document larger than this is refused (an inline JWK Set fits).
 const MAX_BYTES: usize = 5 * 1024;
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Refetch a cached document after an hour; keep a copy for a week.
 const FRESH_FOR_MS: i64 = 60 * 60 * 1000;
 const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
@@ -39,6 +37,11 @@ struct Document {
     client_uri: Option<String>,
     redirect_uris: Vec<String>,
     token_endpoint_auth_method: Option<String>,
+    /// Listing `none` beside `private_key_jwt` lets PKCE alone exchange.
+    token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    token_endpoint_auth_signing_alg: Option<String>,
+    jwks_uri: Option<String>,
+    jwks: Option<Jwks>,
     scope: Option<String>,
 }
 
@@ -60,16 +63,7 @@ pub async fn client(
     {
         return Ok(Some(cached.value.client.clone()));
     }
-    // Each outbound fetch costs up to FETCH_TIMEOUT: limited per address.
-    if let Err(err) =
-        OAuthError::limit(app, &limits::METADATA_FETCH, from, "metadata fetches").await
-    {
-        return match cached {
-            Some(stale) => Ok(Some(stale.value.client)),
-            None => Err(err),
-        };
-    }
-    match fetch(app, url).await {
+    match fetch(app, url, from).await {
         Ok(client) => {
             let entry = Cached {
                 client: client.clone(),
@@ -93,74 +87,27 @@ pub async fn client(
             }
             Ok(Some(client))
         }
-        Err(reason) => {
+        Err(FetchError::Refused(err)) => match cached {
+            Some(stale) => Ok(Some(stale.value.client)),
+            None => Err(err),
+        },
+        Err(FetchError::Failed(reason)) => {
             tracing::info!(%reason, "client metadata document fetch failed");
             Ok(cached.map(|c| c.value.client))
         }
     }
 }
 
-async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
-    let url = Url::parse(raw).map_err(|_| "not a URL".to_owned())?;
-    let loopback_allowed = app
-        .config
-        .public_url
-        .as_ref()
-        .is_some_and(crate::config::is_loopback_host);
-    let allowed_scheme = url.scheme() == "https" || (loopback_allowed && url.scheme() == "http");
-    if !allowed_scheme || url.fragment().is_some() || !url.username().is_empty() {
-        return Err("client_id must be an https URL without fragment or credentials".into());
-    }
-    // A loopback PUBLIC_URL (local development and tests) may fetch from
-    // plain loopback; nothing else that is not global unicast, ever.
-    let reachable = |ip: IpAddr| {
-        ssrf::is_global(ip)
-            || (loopback_allowed && matches!(ip, IpAddr::V4(v4) if v4.is_loopback()))
-            || (loopback_allowed && ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST))
-    };
-    let host = url.host_str().ok_or("no host")?.to_owned();
-    let port = url.port_or_known_default().ok_or("no port")?;
-    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|_| "host does not resolve".to_owned())?
-        .collect();
-    let address = addresses
-        .iter()
-        .copied()
-        .find(|a| reachable(a.ip()))
-        .filter(|_| addresses.iter().all(|a| reachable(a.ip())))
-        .ok_or("host resolves to an address that is not global unicast")?;
-    let http = crate::tls::reqwest_builder()
-        .timeout(FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        // A proxy would connect wherever it resolves the host, undoing
-        // the pinning to the checked address.
-        .no_proxy()
-        .resolve(&host, address)
-        .build()
-        .map_err(|_| "no HTTP client".to_owned())?;
-    let mut response = http
-        .get(url.clone())
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| "fetch failed".to_owned())?;
-    if !response.status().is_success() {
-        return Err(format!("answered {}", response.status().as_u16()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|_| "read failed".to_owned())?
-    {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_BYTES {
-            return Err("document larger than 5 KB".into());
-        }
-    }
-    let document: Document =
-        serde_json::from_slice(&body).map_err(|e| format!("not client metadata: {e}"))?;
+async fn fetch(app: &App, raw: &str, from: AddressKey) -> Result<ClientRecord, FetchError> {
+    fetch::check_url(app, raw).map_err(|e| FetchError::Failed(format!("client_id {e}")))?;
+    let body = fetch::get(app, raw, from, MAX_BYTES).await?;
+    let document: Document = serde_json::from_slice(&body)
+        .map_err(|e| FetchError::Failed(format!("not client metadata: {e}")))?;
+    record(app, raw, document).map_err(FetchError::Failed)
+}
+
+/// The client a fetched document describes, when it is one we accept.
+fn record(app: &App, raw: &str, document: Document) -> Result<ClientRecord, String> {
     if document.client_id != raw {
         return Err("the document's client_id differs from its URL".into());
     }
@@ -172,10 +119,15 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
         .map_err(|e| e.description)?;
     let auth_method = document
         .token_endpoint_auth_method
+        .clone()
         .unwrap_or_else(|| "none".into());
-    if auth_method != "none" {
-        return Err("a metadata-document client must use token_endpoint_auth_method none".into());
-    }
+    let keys = match auth_method.as_str() {
+        "none" => None,
+        "private_key_jwt" => Some(keys(app, &document)?),
+        _ => {
+            return Err("a metadata-document client must use token_endpoint_auth_method none or private_key_jwt".into());
+        }
+    };
     Ok(ClientRecord {
         client_id: raw.to_owned(),
         secret_hash: None,
@@ -190,5 +142,34 @@ async fn fetch(app: &App, raw: &str) -> Result<ClientRecord, String> {
         client_uri: document.client_uri,
         scope: document.scope,
         issued_at: app.clock.now_secs(),
+        keys,
+    })
+}
+
+/// The keys of a `private_key_jwt` document: a `jwks_uri` or an inline
+/// `jwks` (exactly one), and the algorithms it may sign with.
+fn keys(app: &App, document: &Document) -> Result<ClientKeys, String> {
+    let source = match (&document.jwks_uri, &document.jwks) {
+        (Some(uri), None) => {
+            fetch::check_url(app, uri).map_err(|e| format!("jwks_uri {e}"))?;
+            KeySource::Uri(uri.clone())
+        }
+        (None, Some(jwks)) => KeySource::Inline(jwks.clone()),
+        _ => return Err("private_key_jwt needs exactly one of jwks_uri and jwks".into()),
+    };
+    let algs = match &document.token_endpoint_auth_signing_alg {
+        None => Alg::ALL.to_vec(),
+        Some(name) => vec![Alg::parse(name).ok_or_else(|| {
+            format!("token_endpoint_auth_signing_alg must be one of RS256, ES256, not {name:.20}")
+        })?],
+    };
+    let none_allowed = document
+        .token_endpoint_auth_methods_supported
+        .as_ref()
+        .is_some_and(|methods| methods.iter().any(|m| m == "none"));
+    Ok(ClientKeys {
+        source,
+        algs,
+        none_allowed,
     })
 }

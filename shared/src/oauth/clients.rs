@@ -1,14 +1,14 @@
 //! Finding a client (registered, or by metadata document) and checking its
-//! credentials at the token and revocation endpoints.
+//! credentials at the token and revocation endpoints — one check for both.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 
-use super::cimd;
 use super::form::Form;
+use super::jws::Parsed;
 use super::records::{ClientRecord, client_key, load};
-use super::{CLIENT_TTL, OAuthError};
+use super::{CLIENT_TTL, OAuthError, assertion, cimd, jwks, metadata};
 use crate::app::App;
 use crate::crypto::{same, sha256_hex};
 use crate::limits::AddressKey;
@@ -31,14 +31,29 @@ pub async fn find(
     )
 }
 
-/// Authenticates the client of a token or revocation request: HTTP Basic,
-/// `client_secret` in the form, or (public clients) `client_id` alone.
+/// Authenticates the client of a token or revocation request: a signed
+/// `client_assertion` (`private_key_jwt`), HTTP Basic, `client_secret` in
+/// the form, or (public clients) `client_id` alone. A presented assertion
+/// must verify — a failure is never downgraded to `none`.
 pub async fn authenticate(
     app: &App,
     request: &http::Request<bytes::Bytes>,
     form: &Form,
 ) -> Result<ClientRecord, OAuthError> {
     let headers = request.headers();
+    if let Some(token) = form.get("client_assertion") {
+        if basic(headers).is_some() || form.get("client_secret").is_some() {
+            return Err(OAuthError::invalid_request(
+                "use one client authentication method, not several",
+            ));
+        }
+        return by_assertion(app, request, form, token).await;
+    }
+    if form.get("client_assertion_type").is_some() {
+        return Err(OAuthError::invalid_request(
+            "client_assertion_type without client_assertion",
+        ));
+    }
     let (client_id, secret) = match basic(headers) {
         Some(pair) => pair,
         None => (
@@ -56,7 +71,68 @@ pub async fn authenticate(
         (Some(hash), Some(secret)) if same(hash, &sha256_hex(&secret)) => {}
         (Some(_), _) => return Err(OAuthError::invalid_client("client authentication failed")),
     }
+    if client.keys.as_ref().is_some_and(|keys| !keys.none_allowed) {
+        return Err(OAuthError::invalid_client(
+            "this client authenticates with private_key_jwt: client_assertion is required",
+        ));
+    }
     Ok(client)
+}
+
+/// `private_key_jwt` (RFC 7523 §2.2): the client named by the form, or by
+/// the assertion's issuer, signed this assertion for us just now.
+async fn by_assertion(
+    app: &App,
+    request: &http::Request<bytes::Bytes>,
+    form: &Form,
+    token: &str,
+) -> Result<ClientRecord, OAuthError> {
+    if form.get("client_assertion_type") != Some(assertion::ASSERTION_TYPE) {
+        return Err(OAuthError::invalid_client(format!(
+            "client_assertion_type must be {}",
+            assertion::ASSERTION_TYPE
+        )));
+    }
+    let parsed = Parsed::parse(token)
+        .map_err(|err| OAuthError::invalid_client(format!("client assertion refused: {err}")))?;
+    let client_id = match form.get("client_id") {
+        Some(id) => id.to_owned(),
+        None => assertion::issuer_of(parsed.unverified_payload()).ok_or_else(|| {
+            OAuthError::invalid_client("client assertion refused: it names no issuer")
+        })?,
+    };
+    let from = AddressKey::of_request(request);
+    let client = find(app, &client_id, from)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
+    let Some(keys) = &client.keys else {
+        return Err(OAuthError::invalid_client(
+            "this client has no keys to verify a client assertion with",
+        ));
+    };
+    let payload = jwks::verify(app, &client.client_id, keys, &parsed, from).await?;
+    let claims = assertion::check(
+        payload,
+        &client.client_id,
+        &audiences(app, request),
+        app.clock.now_secs(),
+    )?;
+    assertion::spend(app, &client.client_id, &claims).await?;
+    Ok(client)
+}
+
+/// What an assertion's `aud` may name: our issuer, our token endpoint, or
+/// the endpoint it is presented to.
+fn audiences(app: &App, request: &http::Request<bytes::Bytes>) -> Vec<String> {
+    let Some(public_url) = &app.config.public_url else {
+        return Vec::new();
+    };
+    let issuer = metadata::issuer(public_url);
+    vec![
+        format!("{issuer}/token"),
+        format!("{issuer}{}", request.uri().path()),
+        issuer,
+    ]
 }
 
 /// A registered client in use lives on: a successful token request moves

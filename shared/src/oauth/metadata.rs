@@ -8,9 +8,22 @@ use url::Url;
 
 pub const SCOPE: &str = "mcp";
 pub const SCOPES_SUPPORTED: [&str; 2] = ["mcp", "offline_access"];
-/// How a client may authenticate at `/token` and `/revoke`: what the
-/// metadata advertises and what registration accepts.
+/// How a registered client may authenticate at `/token` and `/revoke`:
+/// what registration accepts.
 pub const CLIENT_AUTH_METHODS: [&str; 3] = ["none", "client_secret_post", "client_secret_basic"];
+/// What the token and revocation endpoints accept: the registered methods,
+/// and `private_key_jwt` for metadata-document clients.
+pub const ENDPOINT_AUTH_METHODS: [&str; 4] = [
+    "none",
+    "client_secret_post",
+    "client_secret_basic",
+    "private_key_jwt",
+];
+
+/// The `private_key_jwt` signing algorithms we verify.
+pub fn signing_algs() -> Vec<&'static str> {
+    super::jws::Alg::ALL.iter().map(|alg| alg.name()).collect()
+}
 
 /// The issuer: `PUBLIC_URL` without a trailing slash.
 pub fn issuer(public_url: &Url) -> String {
@@ -54,8 +67,10 @@ pub fn authorization_server(public_url: &Url) -> Value {
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "token_endpoint_auth_methods_supported": ENDPOINT_AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": signing_algs(),
+        "revocation_endpoint_auth_methods_supported": ENDPOINT_AUTH_METHODS,
+        "revocation_endpoint_auth_signing_alg_values_supported": signing_algs(),
         "client_id_metadata_document_supported": true,
         "authorization_response_iss_parameter_supported": true,
         "service_documentation": format!("{issuer}/docs")
@@ -97,9 +112,20 @@ mod tests {
         ] {
             assert_eq!(
                 doc[list],
-                json!(["none", "client_secret_post", "client_secret_basic"]),
+                json!([
+                    "none",
+                    "client_secret_post",
+                    "client_secret_basic",
+                    "private_key_jwt"
+                ]),
                 "{list}"
             );
+        }
+        for list in [
+            "token_endpoint_auth_signing_alg_values_supported",
+            "revocation_endpoint_auth_signing_alg_values_supported",
+        ] {
+            assert_eq!(doc[list], json!(["RS256", "ES256"]), "{list}");
         }
         assert_eq!(
             protected_resource(&url)["authorization_servers"],

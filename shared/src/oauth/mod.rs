@@ -3,14 +3,18 @@
 //! page, tokens, revocation, and bearer validation for `/mcp`. Everything is
 //! stored through the record store (memory or DynamoDB) with TTLs.
 
+mod assertion;
 mod authorize;
 pub mod bearer;
 mod cimd;
 mod client_name;
 mod clients;
 mod error;
+mod fetch;
 mod form;
 mod grants;
+mod jwks;
+pub mod jws;
 mod login;
 pub mod metadata;
 mod page;

@@ -21,6 +21,9 @@ pub struct ClientRecord {
     pub client_uri: Option<String>,
     pub scope: Option<String>,
     pub issued_at: i64,
+    /// A `private_key_jwt` metadata-document client's keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<super::jwks::ClientKeys>,
 }
 
 /// An `/authorize` request waiting for the user to sign in.

@@ -113,6 +113,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
         client_uri: client_uri.clone(),
         scope: scope.clone(),
         issued_at: now / 1000,
+        keys: None,
     };
     // Until a sign-in with it completes; then it lives on (`clients::keep_alive`).
     let ttl = UNUSED_CLIENT_TTL.as_millis() as i64;
