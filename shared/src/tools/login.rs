@@ -95,7 +95,7 @@ impl Tool for Login {
         if cx.era == Era::Stateless && !has_bearer {
             return Ok(ToolOutput::error(STATELESS_LOGIN));
         }
-        let input: Input = arguments(args)?;
+        let input: Input = arguments(&self.definition().input_schema, args)?;
         if has_bearer {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",

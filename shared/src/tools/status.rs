@@ -111,7 +111,7 @@ impl Tool for Status {
     }
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        let _: serde_json::Map<String, Value> = arguments(args)?;
+        let _: serde_json::Map<String, Value> = arguments(&no_input(), args)?;
         let report = match cx.credential() {
             Credential::Grant(grant) => Report::of_login(
                 "oauth",
