@@ -7,6 +7,8 @@ use std::time::Duration;
 use url::Url;
 
 use crate::domain::Secret;
+use crate::limits::budget::Budget;
+use crate::limits::connections::ConnectionLimits;
 
 pub const DEFAULT_API_BASE: &str = "https://api.malgomo.com";
 pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co";
@@ -37,6 +39,13 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     pub allowed_hosts: Vec<String>,
     pub max_sessions: usize,
+    /// `SUPABASE_SIGN_INS_PER_MINUTE`: password grants the deployment sends
+    /// to Supabase per minute (30; see [`crate::limits::budget`]).
+    pub sign_in_budget: Budget,
+    /// The local server's timeouts and connection caps
+    /// (`HEADER_READ_TIMEOUT_MS`, `BODY_READ_TIMEOUT_MS`,
+    /// `MAX_CONNECTIONS_PER_ADDRESS`, `MAX_CONNECTIONS`).
+    pub connections: ConnectionLimits,
     pub session_ttl: Duration,
     pub port: u16,
     pub dynamodb_table: Option<String>,
@@ -95,6 +104,14 @@ impl Config {
                 .map(|v| max_sessions(&v))
                 .transpose()?
                 .unwrap_or(DEFAULT_MAX_SESSIONS),
+            sign_in_budget: get("SUPABASE_SIGN_INS_PER_MINUTE")
+                .map(|v| {
+                    Budget::parse(&v)
+                        .map_err(|err| error("SUPABASE_SIGN_INS_PER_MINUTE", err.to_string()))
+                })
+                .transpose()?
+                .unwrap_or_default(),
+            connections: connection_limits(&get)?,
             session_ttl: get("SESSION_TTL_MS")
                 .map(|v| positive("SESSION_TTL_MS", &v))
                 .transpose()?
@@ -241,6 +258,31 @@ fn positive(var: &'static str, raw: &str) -> Result<u64, ConfigError> {
             format!("must be a positive whole number, not {raw:?}"),
         )),
     }
+}
+
+/// The local server's limits; each variable unset keeps its default.
+fn connection_limits(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<ConnectionLimits, ConfigError> {
+    let defaults = ConnectionLimits::default();
+    let millis = |var: &'static str, default: Duration| {
+        get(var)
+            .map(|v| positive(var, &v).map(Duration::from_millis))
+            .transpose()
+            .map(|value| value.unwrap_or(default))
+    };
+    let count = |var: &'static str, default: usize| {
+        get(var)
+            .map(|v| positive(var, &v).map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+            .transpose()
+            .map(|value| value.unwrap_or(default))
+    };
+    Ok(ConnectionLimits {
+        header_timeout: millis("HEADER_READ_TIMEOUT_MS", defaults.header_timeout)?,
+        body_timeout: millis("BODY_READ_TIMEOUT_MS", defaults.body_timeout)?,
+        per_address: count("MAX_CONNECTIONS_PER_ADDRESS", defaults.per_address)?,
+        total: count("MAX_CONNECTIONS", defaults.total)?,
+    })
 }
 
 /// `MAX_SESSIONS` bounds a per-user index item (one entry per logged-in

@@ -94,3 +94,38 @@ async fn a_forged_token_with_the_same_sub_cannot_touch_the_session() {
     let ping = owner.send(&request(3, "ping", json!({}))).await;
     assert_eq!(ping.status(), 200);
 }
+
+#[tokio::test]
+async fn status_never_vouches_for_a_forged_bearer() {
+    let app = spawn_app().await;
+    let real = real_token(&app, "owner@agency-a.test").await;
+    let (signed, _) = real.rsplit_once('.').expect("a JWT");
+    let forged = format!("{signed}.Zm9yZ2Vk");
+    let mut forger = Mcp {
+        bearer: Some(forged),
+        ..app.client()
+    };
+    forger.initialize("2025-06-18").await;
+    let status = forger.call_tool("malgomo_status", json!({})).await;
+    let report = &status["structuredContent"];
+    assert_eq!(report["logged_in"], false, "{status}");
+    assert_eq!(report["via"], "bearer", "{status}");
+    assert!(report.get("email").is_none(), "{status}");
+    assert!(report.get("token_expires_at").is_none(), "{status}");
+    assert!(
+        !status.to_string().contains("owner@agency-a.test"),
+        "{status}"
+    );
+    // The genuine token reads as who the backend says it is.
+    let mut owner = Mcp {
+        bearer: Some(real),
+        ..app.client()
+    };
+    owner.initialize("2025-06-18").await;
+    let status = owner.call_tool("malgomo_status", json!({})).await;
+    let report = &status["structuredContent"];
+    assert_eq!(report["logged_in"], true, "{status}");
+    assert_eq!(report["email"], "owner@agency-a.test", "{status}");
+    assert_eq!(report["role"], "owner", "{status}");
+    assert!(report["token_expires_at"].is_string(), "{status}");
+}
