@@ -155,6 +155,7 @@ impl App {
         };
         Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
+            keep_alive: config.sse_keep_alive,
             expiry: Expiry::new(config.session_ttl),
             sessions,
             config,
@@ -164,7 +165,6 @@ impl App {
             clock: parts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             host,
             origins,
-            keep_alive: Duration::from_secs(15),
             streams: Arc::default(),
             sessions_per_user,
         }

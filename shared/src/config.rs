@@ -15,6 +15,8 @@ pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co
 pub const DEFAULT_MAX_SESSIONS: usize = 500;
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_millis(1_800_000);
 pub const DEFAULT_PORT: u16 = 8080;
+pub const DEFAULT_SSE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub const DEFAULT_SSE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// Access tokens we issue live a day: hosted clients often never refresh,
 /// and the tokens stay revocable at once.
 pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
@@ -46,6 +48,11 @@ pub struct Config {
     /// (`HEADER_READ_TIMEOUT_MS`, `BODY_READ_TIMEOUT_MS`,
     /// `MAX_CONNECTIONS_PER_ADDRESS`, `MAX_CONNECTIONS`).
     pub connections: ConnectionLimits,
+    /// `SSE_KEEP_ALIVE_MS`: how often an SSE stream sends a keep-alive
+    /// comment (and checks that its session still lives).
+    pub sse_keep_alive: Duration,
+    /// `SSE_MAX_AGE_MS`: an SSE stream ends after this (clients reconnect).
+    pub sse_max_age: Duration,
     pub session_ttl: Duration,
     pub port: u16,
     pub dynamodb_table: Option<String>,
@@ -112,6 +119,14 @@ impl Config {
                 .transpose()?
                 .unwrap_or_default(),
             connections: connection_limits(&get)?,
+            sse_keep_alive: get("SSE_KEEP_ALIVE_MS")
+                .map(|v| positive("SSE_KEEP_ALIVE_MS", &v))
+                .transpose()?
+                .map_or(DEFAULT_SSE_KEEP_ALIVE, Duration::from_millis),
+            sse_max_age: get("SSE_MAX_AGE_MS")
+                .map(|v| positive("SSE_MAX_AGE_MS", &v))
+                .transpose()?
+                .map_or(DEFAULT_SSE_MAX_AGE, Duration::from_millis),
             session_ttl: get("SESSION_TTL_MS")
                 .map(|v| positive("SESSION_TTL_MS", &v))
                 .transpose()?
