@@ -101,15 +101,8 @@ impl AuthClient {
         end_user: Option<IpAddr>,
     ) -> Result<Grant, UpstreamError> {
         let body = json!({ "email": email.as_str(), "password": password.expose() });
-        let forwarded = end_user.filter(|_| self.forwards_end_user());
+        let forwarded = end_user.filter(|_| forwards_end_user(self.anon_key.as_ref()));
         self.grant(GrantType::Password, body, forwarded).await
-    }
-
-    /// Whether the key is one Supabase accepts `Sb-Forwarded-For` from.
-    fn forwards_end_user(&self) -> bool {
-        self.anon_key
-            .as_ref()
-            .is_some_and(|key| key.expose().starts_with(SECRET_KEY_PREFIX))
     }
 
     /// Refresh grant: the answer carries a new refresh token (rotation), so the
@@ -193,6 +186,11 @@ impl AuthClient {
     }
 }
 
+/// Whether `key` is one Supabase accepts `Sb-Forwarded-For` from.
+fn forwards_end_user(key: Option<&Secret>) -> bool {
+    key.is_some_and(|key| key.expose().starts_with(SECRET_KEY_PREFIX))
+}
+
 fn into_grant(answer: TokenAnswer) -> Grant {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let expires_at = answer
@@ -253,5 +251,19 @@ fn grant_error(answer: &Answer, grant_type: GrantType) -> UpstreamError {
             answer.status.as_u16(),
             parsed.msg.as_deref().unwrap_or("no message")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_user_is_named_only_with_a_secret_key() {
+        assert!(forwards_end_user(Some(&Secret::new("sb_secret_abc"))));
+        for key in ["sb_publishable_abc", "eyJhbGciOi.legacy.anon"] {
+            assert!(!forwards_end_user(Some(&Secret::new(key))), "{key}");
+        }
+        assert!(!forwards_end_user(None));
     }
 }

@@ -188,8 +188,12 @@ async fn main() {
 
     if wants("calls") || wants("static") {
         let app = spawn_app_with(Options {
-            // Every session signs in: past the deployment's sign-in budget.
-            env: vec![(UNBUDGETED.0, UNBUDGETED.1.to_owned())],
+            // Every session signs in as the same user: past the deployment's
+            // sign-in budget, and room for all of them.
+            env: vec![
+                (UNBUDGETED.0, UNBUDGETED.1.to_owned()),
+                ("MAX_SESSIONS", "2000".to_owned()),
+            ],
             // Generous upstream timeouts: a queue at high concurrency is a result, not an error.
             http: HttpSettings {
                 connect_timeout: Duration::from_secs(10),
