@@ -86,10 +86,8 @@ impl Drop for Slot {
     }
 }
 
-fn give_back<K: std::hash::Hash + Eq + ?Sized, Q: std::hash::Hash + Eq + std::borrow::Borrow<K>>(
-    counts: &mut HashMap<Q, usize>,
-    key: &K,
-) {
+/// One fewer under `key`; a count at zero is removed.
+fn give_back<K: std::hash::Hash + Eq>(counts: &mut HashMap<K, usize>, key: &K) {
     if let Some(count) = counts.get_mut(key) {
         *count -= 1;
         if *count == 0 {
