@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
 use crate::session::{Expiry, SessionKey, StoredSessions};
-use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError};
+use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError, per_user_share};
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -57,6 +57,10 @@ pub struct App {
     pub origins: OriginPolicy,
     /// Interval of SSE keep-alive comments.
     pub keep_alive: Duration,
+    /// Logged-in sessions one user may hold (`MAX_SESSIONS`; with the
+    /// in-memory store, which also caps the process at `MAX_SESSIONS`, a
+    /// tenth of it).
+    pub sessions_per_user: usize,
     /// Open SSE streams, capped per session and per server.
     pub streams: Arc<StreamSlots>,
     /// The OAuth discovery documents, serialised once (mode A only).
@@ -130,6 +134,10 @@ impl App {
             parts.http.unwrap_or_default(),
         );
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
+        let sessions_per_user = match parts.store {
+            Some(_) => config.max_sessions,
+            None => per_user_share(config.max_sessions),
+        };
         let store = StoredSessions::new(parts.store.unwrap_or_else(|| memory.clone()));
         let records = parts.records.unwrap_or(memory);
         let sessions = config
@@ -147,6 +155,7 @@ impl App {
         };
         Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
+            keep_alive: config.sse_keep_alive,
             expiry: Expiry::new(config.session_ttl),
             sessions,
             config,
@@ -156,8 +165,8 @@ impl App {
             clock: parts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             host,
             origins,
-            keep_alive: Duration::from_secs(15),
             streams: Arc::default(),
+            sessions_per_user,
         }
     }
 }

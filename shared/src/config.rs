@@ -7,12 +7,16 @@ use std::time::Duration;
 use url::Url;
 
 use crate::domain::Secret;
+use crate::limits::budget::Budget;
+use crate::limits::connections::ConnectionLimits;
 
 pub const DEFAULT_API_BASE: &str = "https://api.malgomo.com";
 pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co";
 pub const DEFAULT_MAX_SESSIONS: usize = 500;
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_millis(1_800_000);
 pub const DEFAULT_PORT: u16 = 8080;
+pub const DEFAULT_SSE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub const DEFAULT_SSE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// Access tokens we issue live a day: hosted clients often never refresh,
 /// and the tokens stay revocable at once.
 pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
@@ -37,6 +41,18 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     pub allowed_hosts: Vec<String>,
     pub max_sessions: usize,
+    /// `SUPABASE_SIGN_INS_PER_MINUTE`: password grants the deployment sends
+    /// to Supabase per minute (30; see [`crate::limits::budget`]).
+    pub sign_in_budget: Budget,
+    /// The local server's timeouts and connection caps
+    /// (`HEADER_READ_TIMEOUT_MS`, `BODY_READ_TIMEOUT_MS`,
+    /// `MAX_CONNECTIONS_PER_ADDRESS`, `MAX_CONNECTIONS`).
+    pub connections: ConnectionLimits,
+    /// `SSE_KEEP_ALIVE_MS`: how often an SSE stream sends a keep-alive
+    /// comment (and checks that its session still lives).
+    pub sse_keep_alive: Duration,
+    /// `SSE_MAX_AGE_MS`: an SSE stream ends after this (clients reconnect).
+    pub sse_max_age: Duration,
     pub session_ttl: Duration,
     pub port: u16,
     pub dynamodb_table: Option<String>,
@@ -95,6 +111,22 @@ impl Config {
                 .map(|v| max_sessions(&v))
                 .transpose()?
                 .unwrap_or(DEFAULT_MAX_SESSIONS),
+            sign_in_budget: get("SUPABASE_SIGN_INS_PER_MINUTE")
+                .map(|v| {
+                    Budget::parse(&v)
+                        .map_err(|err| error("SUPABASE_SIGN_INS_PER_MINUTE", err.to_string()))
+                })
+                .transpose()?
+                .unwrap_or_default(),
+            connections: connection_limits(&get)?,
+            sse_keep_alive: get("SSE_KEEP_ALIVE_MS")
+                .map(|v| positive("SSE_KEEP_ALIVE_MS", &v))
+                .transpose()?
+                .map_or(DEFAULT_SSE_KEEP_ALIVE, Duration::from_millis),
+            sse_max_age: get("SSE_MAX_AGE_MS")
+                .map(|v| positive("SSE_MAX_AGE_MS", &v))
+                .transpose()?
+                .map_or(DEFAULT_SSE_MAX_AGE, Duration::from_millis),
             session_ttl: get("SESSION_TTL_MS")
                 .map(|v| positive("SESSION_TTL_MS", &v))
                 .transpose()?
@@ -241,6 +273,31 @@ fn positive(var: &'static str, raw: &str) -> Result<u64, ConfigError> {
             format!("must be a positive whole number, not {raw:?}"),
         )),
     }
+}
+
+/// The local server's limits; each variable unset keeps its default.
+fn connection_limits(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<ConnectionLimits, ConfigError> {
+    let defaults = ConnectionLimits::default();
+    let millis = |var: &'static str, default: Duration| {
+        get(var)
+            .map(|v| positive(var, &v).map(Duration::from_millis))
+            .transpose()
+            .map(|value| value.unwrap_or(default))
+    };
+    let count = |var: &'static str, default: usize| {
+        get(var)
+            .map(|v| positive(var, &v).map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+            .transpose()
+            .map(|value| value.unwrap_or(default))
+    };
+    Ok(ConnectionLimits {
+        header_timeout: millis("HEADER_READ_TIMEOUT_MS", defaults.header_timeout)?,
+        body_timeout: millis("BODY_READ_TIMEOUT_MS", defaults.body_timeout)?,
+        per_address: count("MAX_CONNECTIONS_PER_ADDRESS", defaults.per_address)?,
+        total: count("MAX_CONNECTIONS", defaults.total)?,
+    })
 }
 
 /// `MAX_SESSIONS` bounds a per-user index item (one entry per logged-in

@@ -33,6 +33,11 @@ pub use rpc::request;
 /// The `SESSION_KEY` of every test app (they form one deployment).
 pub const TEST_SESSION_KEY: &str = "test-session-key-0123456789abcdef0123456789";
 
+/// The environment of an app whose tests sign in more often than the
+/// deployment's password-grant budget allows in a minute (a benchmark, a
+/// test of another limit): the largest budget.
+pub const UNBUDGETED: (&str, &str) = ("SUPABASE_SIGN_INS_PER_MINUTE", "10000");
+
 /// A running app, its simulator, and the clock it reads.
 pub struct TestApp {
     pub base: String,

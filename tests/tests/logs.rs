@@ -48,6 +48,23 @@ async fn no_secret_reaches_the_logs() {
         text(&wrong).contains("invalid email or password"),
         "{wrong}"
     );
+    // A password of the wrong type is named, never echoed.
+    let (status, numeric) = mcp
+        .rpc(
+            "tools/call",
+            json!({
+                "name": "malgomo_login",
+                "arguments": { "email": account.email, "password": 987654321 }
+            }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(numeric["error"]["code"], -32602, "{numeric}");
+    assert_eq!(
+        numeric["error"]["message"], "Invalid params: field `password` must be a string",
+        "{numeric}"
+    );
+    assert!(!numeric.to_string().contains("987654321"), "{numeric}");
     let tokens = {
         let grant = app
             .app
@@ -87,6 +104,7 @@ async fn no_secret_reaches_the_logs() {
     for secret in [
         account.password,
         "a-wrong-password-123",
+        "987654321",
         tokens.access_token.expose(),
         refresh.as_str(),
         session.as_str(),

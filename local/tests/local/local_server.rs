@@ -129,3 +129,94 @@ async fn memory_stays_flat_under_a_registration_flood() {
         "RSS grew from {before} KiB to {after} KiB (bound {BOUND_KIB} KiB)"
     );
 }
+
+/// Out of file descriptors (`ulimit -n 64`, idle sockets holding them),
+/// `accept` fails again and again: the server backs off and logs at most a
+/// line per interval instead of one per retry (issue 19: 337 MB in 11 s),
+/// and serves again once the sockets close.
+#[tokio::test]
+async fn out_of_file_descriptors_the_log_stays_bounded_and_the_server_recovers() {
+    use std::sync::{Arc, Mutex};
+    use tokio::io::AsyncReadExt;
+
+    let port = malgomo_tests::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -n 64 && exec "$0" --demo --port "$1""#,
+            BIN,
+            &port.to_string(),
+        ])
+        .env("RUST_LOG", "warn")
+        .env("HEADER_READ_TIMEOUT_MS", "60000")
+        .env_remove("DYNAMODB_TABLE")
+        .env_remove("PUBLIC_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().expect("stderr");
+    let sink = log.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stderr.read(&mut buf).await {
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let http = reqwest::Client::new();
+    let healthy = |http: reqwest::Client, base: String| async move {
+        for _ in 0..200 {
+            let answer = http
+                .get(format!("{base}/healthz"))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await;
+            if answer.is_ok_and(|a| a.status() == 200) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{base} did not answer /healthz");
+    };
+    healthy(http.clone(), base.clone()).await;
+
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 31], 0)))
+            .expect("bind");
+        idle.push(
+            socket
+                .connect(format!("127.0.0.1:{port}").parse().unwrap())
+                .await
+                .expect("connect"),
+        );
+    }
+    let failing = || log.lock().unwrap().matches("accept failed").count();
+    for _ in 0..200 {
+        if failing() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        failing(),
+        1,
+        "accept ran out of descriptors: {}",
+        log.lock().unwrap()
+    );
+    // The measurement: two more seconds out of descriptors (a retry
+    // without back-off logged ~340,000 lines a second).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let size = log.lock().unwrap().len();
+    assert_eq!(failing(), 1, "one line per interval");
+    assert!(size < 4_096, "{size} bytes of log");
+    drop(idle);
+    healthy(http, base).await;
+}

@@ -35,6 +35,17 @@ impl AddressKey {
         Self::V6Prefix([a, b, c, d])
     }
 
+    /// An address standing for the key: the IPv4 address, the first
+    /// address of the /64; none when unknown. What is told to an upstream
+    /// that limits per end-user address.
+    pub fn ip(self) -> Option<IpAddr> {
+        match self {
+            Self::V4(v4) => Some(IpAddr::V4(v4)),
+            Self::V6Prefix([a, b, c, d]) => Some(IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))),
+            Self::Unknown => None,
+        }
+    }
+
     /// The key of a request, from the client address its host recorded.
     pub fn of_request<B>(request: &http::Request<B>) -> Self {
         request
@@ -81,6 +92,19 @@ mod tests {
         // Every mapped address shares the prefix ::ffff:0:0/96; keyed by
         // /64 they would all fall into one bucket.
         assert_ne!(key("::ffff:203.0.113.7"), key("::ffff:198.51.100.1"));
+    }
+
+    #[test]
+    fn the_key_stands_as_an_address() {
+        let ip = |raw: &str| {
+            AddressKey::of(raw.parse().unwrap())
+                .ip()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(ip("203.0.113.7"), "203.0.113.7");
+        assert_eq!(ip("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::");
+        assert_eq!(AddressKey::Unknown.ip(), None);
     }
 
     #[test]

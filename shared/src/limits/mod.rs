@@ -1,11 +1,17 @@
 //! Limits on what a caller may make the server do, counted in the record
-//! store so they hold across instances: the password throttle, and the
+//! store so they hold across instances: the password throttle and the
+//! deployment's budget of password grants (with the trusted sign-ins that
+//! may spend its reserve), and the
 //! per-address limits of the unauthenticated OAuth endpoints (every one
-//! keyed by the same [`AddressKey`]); and, in memory, the open SSE streams.
+//! keyed by the same [`AddressKey`]); and, in memory, the open SSE streams
+//! and the local server's connections.
 
 mod address;
+pub mod budget;
+pub mod connections;
 pub mod password;
 pub mod streams;
+pub mod trust;
 mod window;
 
 pub use address::AddressKey;

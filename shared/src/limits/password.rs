@@ -11,11 +11,19 @@
 //! - one address gets a bounded number of attempts over all emails;
 //! - the per-email limit (over all addresses) does not ban: past it, each
 //!   address may still try that email once per slow interval, so the owner
-//!   at their own address gets in while a botnet is slowed to a crawl.
+//!   at their own address gets in while a botnet is slowed to a crawl;
+//! - what passes all of these still spends the deployment's budget of
+//!   password grants ([`super::budget`]), which keeps the auth service's
+//!   limit on our address unreached; a pair that signed in before
+//!   ([`super::trust`]) may spend the share reserved for it, so attackers
+//!   spraying emails from many addresses cannot spend the owner's way in.
 
-use super::AddressKey;
-use super::window::{Limit, Refused};
+use super::budget::Budget;
+use super::window::{Limit, Refused, RetryAfter};
+use super::{AddressKey, trust};
+use crate::app::App;
 use crate::domain::Email;
+use crate::session::SessionKey;
 use crate::store::RecordStore;
 
 const WINDOW_SECS: u64 = 15 * 60;
@@ -29,23 +37,66 @@ pub const PER_EMAIL: Limit = Limit::new("pw-email", 20, WINDOW_SECS);
 /// Past [`PER_EMAIL`]: attempts at that email per address.
 pub const SLOWED: Limit = Limit::new("pw-slowed", 1, 60);
 
+/// What the throttle reads and writes: the shared store, the key that
+/// hashes trusted pairs, and the grant budget.
+#[derive(Clone, Copy)]
+pub struct Throttle<'a> {
+    pub records: &'a dyn RecordStore,
+    pub key: &'a SessionKey,
+    pub budget: Budget,
+}
+
+impl<'a> Throttle<'a> {
+    pub fn of(app: &'a App) -> Self {
+        Self {
+            records: app.records.as_ref(),
+            key: &app.sessions,
+            budget: app.config.sign_in_budget,
+        }
+    }
+}
+
+/// Why an attempt may not reach the backend.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Throttled {
+    /// Too many attempts at this account or from this address.
+    Attempts(RetryAfter),
+    /// The deployment's password grants for this minute are spent.
+    Busy(RetryAfter),
+    /// The counts could not be read (limits fail closed).
+    Unavailable,
+}
+
 /// Counts one password attempt for `email` from `address`; `Err` when it
 /// must not reach the backend (with how long to wait). A store failure
-/// refuses the attempt (limits fail closed) and is logged here, once for
-/// both callers.
+/// refuses the attempt and is logged here, once for both callers.
 pub async fn admit(
-    records: &dyn RecordStore,
+    throttle: Throttle<'_>,
     email: &Email,
     address: AddressKey,
     now_ms: i64,
-) -> Result<(), Refused> {
+) -> Result<(), Throttled> {
+    let records = throttle.records;
     count_attempt(records, email, address, now_ms)
         .await
-        .inspect_err(|refused| {
-            if let Refused::Store(err) = refused {
-                tracing::error!(error = %err, "login throttle unavailable; attempt refused");
-            }
-        })
+        .map_err(|refused| throttled(refused, Throttled::Attempts))?;
+    let tag = trust::pair_tag(throttle.key, email, address);
+    let genuine = trust::signed_in_before(records, &tag, now_ms).await;
+    throttle
+        .budget
+        .spend(records, genuine.then_some(tag.as_str()), now_ms)
+        .await
+        .map_err(|refused| throttled(refused, Throttled::Busy))
+}
+
+fn throttled(refused: Refused, over: fn(RetryAfter) -> Throttled) -> Throttled {
+    match refused {
+        Refused::Over(wait) => over(wait),
+        Refused::Store(err) => {
+            tracing::error!(error = %err, "login throttle unavailable; attempt refused");
+            Throttled::Unavailable
+        }
+    }
 }
 
 async fn count_attempt(
@@ -68,8 +119,16 @@ async fn count_attempt(
 
 /// A correct password from `address` proves the pair is the owner's: its
 /// count starts over, so the owner signing in again and again is never
-/// throttled by their own successes.
-pub async fn succeeded(records: &dyn RecordStore, email: &Email, address: AddressKey, now_ms: i64) {
+/// throttled by their own successes, and the pair is remembered as
+/// genuine (it may spend the budget's reserve).
+pub async fn succeeded(throttle: Throttle<'_>, email: &Email, address: AddressKey, now_ms: i64) {
+    let records = throttle.records;
+    trust::remember(
+        records,
+        &trust::pair_tag(throttle.key, email, address),
+        now_ms,
+    )
+    .await;
     let pair = pair(email.as_str(), address);
     for limit in [PER_PAIR, SLOWED] {
         if let Err(err) = limit.forget(records, &pair, now_ms).await {
@@ -100,26 +159,35 @@ mod tests {
         let store = MemoryStore::new(1);
         let owner = email("owner@example.com");
         for _ in 0..PER_PAIR.max {
-            admit(&store, &owner, from(1), 0).await.unwrap();
+            count_attempt(&store, &owner, from(1), 0).await.unwrap();
         }
         assert!(matches!(
-            admit(&store, &owner, from(1), 0).await,
+            count_attempt(&store, &owner, from(1), 0).await,
             Err(Refused::Over(_))
         ));
         // The owner elsewhere, and another account here, still get in.
-        admit(&store, &owner, from(2), 0).await.unwrap();
-        admit(&store, &email("other@example.com"), from(1), 0)
+        count_attempt(&store, &owner, from(2), 0).await.unwrap();
+        count_attempt(&store, &email("other@example.com"), from(1), 0)
             .await
             .unwrap();
+    }
+
+    fn throttle<'a>(store: &'a MemoryStore, key: &'a SessionKey) -> Throttle<'a> {
+        Throttle {
+            records: store,
+            key,
+            budget: Budget::parse("6").unwrap(),
+        }
     }
 
     #[tokio::test]
     async fn success_starts_the_pair_over() {
         let store = MemoryStore::new(1);
+        let key = SessionKey::generate();
         let owner = email("owner@example.com");
         for _ in 0..3 * PER_PAIR.max {
-            admit(&store, &owner, from(1), 0).await.unwrap();
-            succeeded(&store, &owner, from(1), 0).await;
+            count_attempt(&store, &owner, from(1), 0).await.unwrap();
+            succeeded(throttle(&store, &key), &owner, from(1), 0).await;
         }
     }
 
@@ -128,10 +196,10 @@ mod tests {
         let store = MemoryStore::new(1);
         for n in 0..PER_ADDRESS.max {
             let spray = email(&format!("user{n}@example.com"));
-            admit(&store, &spray, from(1), 0).await.unwrap();
+            count_attempt(&store, &spray, from(1), 0).await.unwrap();
         }
         let next = email("next@example.com");
-        assert!(admit(&store, &next, from(1), 0).await.is_err());
+        assert!(count_attempt(&store, &next, from(1), 0).await.is_err());
     }
 
     #[tokio::test]
@@ -140,11 +208,43 @@ mod tests {
         let owner = email("owner@example.com");
         // Many addresses exhaust the email's allowance.
         for n in 0..PER_EMAIL.max {
-            admit(&store, &owner, from(10 + n as u8), 0).await.unwrap();
+            count_attempt(&store, &owner, from(10 + n as u8), 0)
+                .await
+                .unwrap();
         }
         // The owner at a fresh address: one attempt per slow interval.
-        admit(&store, &owner, from(1), 0).await.unwrap();
-        assert!(admit(&store, &owner, from(1), 1_000).await.is_err());
-        admit(&store, &owner, from(1), 60_000).await.unwrap();
+        count_attempt(&store, &owner, from(1), 0).await.unwrap();
+        assert!(count_attempt(&store, &owner, from(1), 1_000).await.is_err());
+        count_attempt(&store, &owner, from(1), 60_000)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn past_the_budget_only_a_pair_that_signed_in_before_gets_through() {
+        let store = MemoryStore::new(1);
+        let key = SessionKey::generate();
+        let throttle = throttle(&store, &key);
+        let owner = email("owner@example.com");
+        admit(throttle, &owner, from(1), 0).await.unwrap();
+        succeeded(throttle, &owner, from(1), 0).await;
+        // Spraying from many addresses spends the open share (4 of 6)...
+        let mut refused = None;
+        for n in 0..10u8 {
+            let spray = email(&format!("user{n}@example.com"));
+            if let Err(err) = admit(throttle, &spray, from(20 + n), 1_000).await {
+                refused = Some(err);
+                break;
+            }
+        }
+        assert_eq!(refused, Some(Throttled::Busy(RetryAfter(59))));
+        // ...and a first sign-in elsewhere waits, but the owner at home
+        // takes from the reserve.
+        let newcomer = email("new@example.com");
+        assert!(matches!(
+            admit(throttle, &newcomer, from(2), 1_000).await,
+            Err(Throttled::Busy(_))
+        ));
+        admit(throttle, &owner, from(1), 1_000).await.unwrap();
     }
 }

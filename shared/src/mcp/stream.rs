@@ -1,9 +1,10 @@
 //! `GET /mcp`: the server-to-client SSE stream of a session (a live one,
-//! capped per session and per server: `limits::streams`). This server
-//! never initiates messages, so the stream carries keep-alive comments and
-//! stays open until the client leaves. Hosts that cannot hold a response
-//! open answer 405, which the spec allows and clients handle — a stream
-//! that ended on a timer would make clients reconnect in a loop.
+//! capped per session, per address and per server: `limits::streams`).
+//! This server never initiates messages, so the stream carries keep-alive
+//! comments. It ends when the client leaves, when its session ends or
+//! expires (checked at each keep-alive tick), and at its maximum age
+//! (`SSE_MAX_AGE_MS`, 10 min; clients reconnect). Hosts that cannot hold a
+//! response open answer 405, which the spec allows and clients handle.
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -12,9 +13,12 @@ use super::answer::refuse;
 use super::{negotiate, resolve};
 use crate::app::App;
 use crate::auth::Auth;
-use crate::limits::streams::{Full, PER_SERVER, PER_SESSION};
+use crate::clock::Clock;
+use crate::limits::AddressKey;
+use crate::limits::streams::{Full, PER_ADDRESS, PER_SERVER, PER_SESSION};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::jsonrpc::{INVALID_REQUEST, REQUEST_REFUSED, SERVER_BUSY};
+use crate::session::{Lookup, SessionId, StoredSessions};
 use crate::web::{Body, KeepAliveStream, Response, reply};
 
 pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
@@ -53,12 +57,16 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
         Ok(None) => return not_allowed(),
         Err(refused) => return refused,
     };
-    let slot = match app.streams.take(&session.id.storage_key()) {
+    let address = AddressKey::of_request(&request);
+    let slot = match app.streams.take(&session.id.storage_key(), address) {
         Ok(slot) => slot,
         Err(full) => {
             let message = match full {
                 Full::Session => format!(
                     "Too Many Requests: this session already has {PER_SESSION} open streams"
+                ),
+                Full::Address => format!(
+                    "Too Many Requests: your address already has {PER_ADDRESS} open streams"
                 ),
                 Full::Server => {
                     format!("Too Many Requests: the server holds its limit of {PER_SERVER} streams")
@@ -71,7 +79,17 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
             return response;
         }
     };
-    let stream = KeepAliveStream::holding(app.keep_alive, slot);
+    let (end, ended) = tokio::sync::oneshot::channel();
+    let watch = Watch {
+        store: app.store.clone(),
+        clock: app.clock.clone(),
+        id: session.id.clone(),
+        // A session that never stored anything lives one TTL from its
+        // initialize.
+        unstored_until_ms: app.expiry.deadline(session.issued_at_ms),
+    };
+    tokio::spawn(watch.run(app.keep_alive, end));
+    let stream = KeepAliveStream::watched(app.keep_alive, app.config.sse_max_age, ended, slot);
     let mut response = http::Response::new(Body::Sse(stream));
     let headers = response.headers_mut();
     headers.insert(
@@ -85,6 +103,42 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     // Tell reverse proxies not to buffer the stream.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
+}
+
+/// What a stream's watcher checks at each tick: whether its session still
+/// lives.
+struct Watch {
+    store: StoredSessions,
+    clock: std::sync::Arc<dyn Clock>,
+    id: SessionId,
+    unstored_until_ms: i64,
+}
+
+impl Watch {
+    /// Checks every `every` until the session is over (then fires `end`)
+    /// or the stream is gone (the receiver dropped).
+    async fn run(self, every: std::time::Duration, mut end: tokio::sync::oneshot::Sender<()>) {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = end.closed() => return,
+            }
+            if self.session_over().await {
+                let _ = end.send(());
+                return;
+            }
+        }
+    }
+
+    /// A store failure ends nothing: the next tick looks again.
+    async fn session_over(&self) -> bool {
+        let now = self.clock.now_ms();
+        match self.store.get(&self.id, now).await {
+            Ok(Lookup::Ended) => true,
+            Ok(Lookup::Absent) => now >= self.unstored_until_ms,
+            Ok(Lookup::Live(_)) | Err(_) => false,
+        }
+    }
 }
 
 fn not_allowed() -> Response {

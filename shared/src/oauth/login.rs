@@ -16,7 +16,8 @@ use super::{CODE_TTL, grants};
 use crate::app::App;
 use crate::crypto::{random_token, same, sha256_hex};
 use crate::domain::{Email, Secret};
-use crate::limits::{AddressKey, Refused, password};
+use crate::limits::AddressKey;
+use crate::limits::password::{self, Throttle, Throttled};
 use crate::session::Login;
 use crate::upstream::UpstreamError;
 use crate::web::Response;
@@ -85,23 +86,28 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         return again(StatusCode::BAD_REQUEST, "Enter your password.");
     }
     let address = AddressKey::of_request(request);
-    match password::admit(app.records.as_ref(), &email, address, now).await {
+    let throttle = Throttle::of(app);
+    match password::admit(throttle, &email, address, now).await {
         Ok(()) => {}
-        Err(Refused::Over(wait)) => {
+        Err(refused @ (Throttled::Attempts(wait) | Throttled::Busy(wait))) => {
+            let why = match refused {
+                Throttled::Busy(_) => "Sign-in is busy right now",
+                _ => "Too many sign-in attempts",
+            };
             let mut response = again(
                 StatusCode::TOO_MANY_REQUESTS,
-                &format!("Too many sign-in attempts. Try again in {wait}."),
+                &format!("{why}. Try again in {wait}."),
             );
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(wait.secs()));
             return response;
         }
-        Err(Refused::Store(_)) => {
+        Err(Throttled::Unavailable) => {
             return unavailable();
         }
     }
-    let login = match sign_in(app, &email, &password).await {
+    let login = match sign_in(app, &email, &password, address).await {
         Ok(login) => login,
         Err(err) => {
             let (status, message) = explain(&err);
@@ -109,7 +115,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         }
     };
     drop(password);
-    password::succeeded(app.records.as_ref(), &email, address, now).await;
+    password::succeeded(throttle, &email, address, now).await;
     match issue_code(app, &pending, &login).await {
         Ok(code) => {
             if let Err(err) = app.records.delete_record(&pending_key(request_id)).await {
@@ -126,8 +132,17 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     }
 }
 
-async fn sign_in(app: &App, email: &Email, password: &Secret) -> Result<Login, UpstreamError> {
-    let grant = app.upstream.auth.password_grant(email, password).await?;
+async fn sign_in(
+    app: &App,
+    email: &Email,
+    password: &Secret,
+    address: AddressKey,
+) -> Result<Login, UpstreamError> {
+    let grant = app
+        .upstream
+        .auth
+        .password_grant_for(email, password, address.ip())
+        .await?;
     let me = app.upstream.api.me(&grant.tokens.access_token).await?;
     Ok(Login {
         tokens: grant.tokens,

@@ -74,6 +74,20 @@ impl SessionKey {
 
     /// A new id for a session initialized at `issued_at_ms` by `owner`
     /// (the bearer's identity hash; `None` for an anonymous connection).
+    /// A keyed hash (HMAC-SHA-256, hex) of `value` under this key,
+    /// domain-separated by `label`: how other records name what only this
+    /// deployment should be able to recognise (a trusted sign-in pair).
+    pub fn keyed_hash(&self, label: &str, value: &str) -> String {
+        // Its own prefix: never the input of a session id's tag.
+        let mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC accepts a 32-byte key")
+            .chain_update(b"keyed-hash:v1\0")
+            .chain_update(label.as_bytes())
+            .chain_update(b"\0")
+            .chain_update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     pub fn issue(
         &self,
         issued_at_ms: i64,

@@ -1,4 +1,4 @@
-//! `MAX_SESSIONS` as a per-user bound: each user has one index item listing
+//! `MAX_SESSIONS` as a per-user bound ([`App::sessions_per_user`]): each user has one index item listing
 //! their logged-in sessions, oldest first; a login beyond the bound ends
 //! the oldest. One read and one conditional write per login, whatever the
 //! size of the table — nothing counts sessions across the table.
@@ -30,7 +30,7 @@ pub async fn admit(app: &App, user_id: &str, id: &SessionId) -> Result<usize, St
         crypto::sha256_hex(&format!("user:{user_id}"))
     );
     let mine = id.storage_key();
-    let max = app.config.max_sessions;
+    let max = app.sessions_per_user;
     // Two logins of one user racing: the loser re-reads and tries again.
     for _ in 0..3 {
         let now = app.clock.now_ms();

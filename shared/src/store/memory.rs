@@ -5,7 +5,9 @@
 //! It also bounds the process: at most `MAX_SESSIONS` live session records
 //! (keys under [`crate::session::KEY_PREFIX`] that were created, not put —
 //! an ended session's tombstone is not counted), so memory stays bounded
-//! however many users log in. A create beyond it is `Full`. The count runs
+//! however many users log in. A create beyond it is `Full`, and
+//! [`RecordStore::room_for`] says so beforehand. One user holds at most a
+//! tenth of it ([`per_user_share`]), so one account cannot fill it. The count runs
 //! over the map; the store is one process's, so that is cheap enough.
 
 use std::collections::HashMap;
@@ -33,10 +35,32 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    /// `Full` when the live session records fill the cap.
+    fn check_room(&self, records: &HashMap<String, Record>) -> Result<(), StoreError> {
+        let live = records
+            .iter()
+            .filter(|(key, record)| is_session(key, record))
+            .count();
+        if live >= self.max_sessions {
+            return Err(StoreError::Full(self.max_sessions));
+        }
+        Ok(())
+    }
+}
+
 /// Counted against the cap: a live session record (a tombstone has
 /// version 0).
 fn is_session(key: &str, record: &Record) -> bool {
     key.starts_with(KEY_PREFIX) && record.version > 0
+}
+
+/// The logged-in sessions one user may hold in a memory store capped at
+/// `max_sessions`: a tenth of the cap (at least one), so that one account
+/// logging in again and again ends its own oldest sessions long before the
+/// process is full for everyone else.
+pub fn per_user_share(max_sessions: usize) -> usize {
+    (max_sessions / 10).max(1)
 }
 
 /// A panic while holding the lock cannot leave a half-written record (every
@@ -67,13 +91,7 @@ impl RecordStore for MemoryStore {
             return Err(StoreError::AlreadyExists);
         }
         if key.starts_with(KEY_PREFIX) {
-            let live = records
-                .iter()
-                .filter(|(key, record)| is_session(key, record))
-                .count();
-            if live >= self.max_sessions {
-                return Err(StoreError::Full(self.max_sessions));
-            }
+            self.check_room(&records)?;
         }
         records.insert(
             key.to_owned(),
@@ -84,6 +102,18 @@ impl RecordStore for MemoryStore {
             },
         );
         Ok(())
+    }
+
+    async fn room_for(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
+        if !key.starts_with(KEY_PREFIX) {
+            return Ok(());
+        }
+        let mut records = lock(&self.records);
+        records.retain(|_, record| !record.is_expired_at(now_ms));
+        match records.get(key) {
+            Some(record) if is_session(key, record) => Ok(()),
+            _ => self.check_room(&records),
+        }
     }
 
     async fn update_record(

@@ -81,6 +81,15 @@ pub trait RecordStore: Send + Sync + std::fmt::Debug {
         now_ms: i64,
     ) -> Result<u64, StoreError>;
 
+    /// Whether [`Self::create_record`] of `key` could be refused as `Full`
+    /// now: `Err(Full)` when the store holds its cap of records like it and
+    /// `key` is not already one of them. Lets a caller refuse before it does
+    /// costly work whose result it could not keep (a login asking the
+    /// backend). A store without a cap always has room.
+    async fn room_for(&self, _key: &str, _now_ms: i64) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Checks that the backing store is usable (a table exists, expiry is
     /// on). Only hosts that can afford a round trip call it: the local
     /// server at start and the `health` function; the `mcp` and `oauth`

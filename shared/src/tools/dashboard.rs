@@ -99,7 +99,7 @@ where
 /// The requested period. A value outside the allowed set is a tool error
 /// naming them (the agent can correct itself); a non-string is -32602.
 fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
-    let input: Input = arguments(args)?;
+    let input: Input = arguments(&period_input(), args)?;
     Ok(match input.period.as_deref() {
         None => Ok(Period::default()),
         Some(raw) => Period::parse(raw).map_err(|err| ToolOutput::error(err.to_string())),

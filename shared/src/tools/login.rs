@@ -10,7 +10,7 @@ use super::access::explain;
 use super::output::arguments;
 use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
-use crate::limits::{Refused, password};
+use crate::limits::password::{self, Throttle, Throttled};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login as SessionLogin;
@@ -95,7 +95,7 @@ impl Tool for Login {
         if cx.era == Era::Stateless && !has_bearer {
             return Ok(ToolOutput::error(STATELESS_LOGIN));
         }
-        let input: Input = arguments(args)?;
+        let input: Input = arguments(&self.definition().input_schema, args)?;
         if has_bearer {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",
@@ -120,21 +120,41 @@ impl Tool for Login {
             ));
         }
         let now = cx.now_ms();
-        match password::admit(cx.app.records.as_ref(), &email, cx.client, now).await {
+        // A login the store could not keep is refused before the backend is
+        // asked (and before an attempt is counted).
+        if let Some(open) = &cx.session {
+            let key = crate::session::stored::key_of(&open.id.storage_key());
+            if let Err(err) = cx.app.store.records().room_for(&key, now).await {
+                return Ok(ToolOutput::error(format!(
+                    "login is not possible right now: {err} — try again later; the password was not checked"
+                )));
+            }
+        }
+        let throttle = Throttle::of(cx.app);
+        match password::admit(throttle, &email, cx.client, now).await {
             Ok(()) => {}
-            Err(Refused::Over(wait)) => {
+            Err(Throttled::Attempts(wait)) => {
                 return Ok(ToolOutput::error(format!(
                     "too many login attempts for this account from your network — try again in {wait}; the password was not checked"
                 )));
             }
-            Err(Refused::Store(_)) => {
+            Err(Throttled::Busy(wait)) => {
+                return Ok(ToolOutput::error(format!(
+                    "sign-in is busy: this server's sign-ins for the minute are spent — try again in {wait}; the password was not checked"
+                )));
+            }
+            Err(Throttled::Unavailable) => {
                 return Ok(ToolOutput::error(
                     "login is temporarily unavailable — try again in a minute",
                 ));
             }
         }
         let upstream = cx.app.upstream.clone();
-        let grant = match upstream.auth.password_grant(&email, &input.password).await {
+        let grant = match upstream
+            .auth
+            .password_grant_for(&email, &input.password, cx.client.ip())
+            .await
+        {
             Ok(grant) => grant,
             Err(err) => return Ok(ToolOutput::error(explain(cx, &err))),
         };
@@ -143,7 +163,7 @@ impl Tool for Login {
             Ok(me) => me,
             Err(err) => return Ok(ToolOutput::error(explain(cx, &err))),
         };
-        password::succeeded(cx.app.records.as_ref(), &email, cx.client, now).await;
+        password::succeeded(throttle, &email, cx.client, now).await;
         // MAX_SESSIONS per user: count this session in, ending the user's
         // oldest beyond the bound (first, so the room is there).
         if let Some(open) = &cx.session {

@@ -50,7 +50,7 @@ impl Tool for Logout {
     }
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        let _: serde_json::Map<String, Value> = arguments(args)?;
+        let _: serde_json::Map<String, Value> = arguments(&no_input(), args)?;
         let login = match cx.credential() {
             Credential::Grant(grant) => return Ok(sign_out(cx, grant).await),
             Credential::Session(login) => login.clone(),

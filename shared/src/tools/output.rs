@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::protocol::jsonrpc::RpcError;
-use crate::protocol::tool::{CallToolResult, Content};
+use crate::protocol::tool::{CallToolResult, Content, Schema};
 
 /// A tool result: text for every client, plus `structuredContent` for the
 /// tools that declare an `outputSchema` (the same JSON as the text, since
@@ -75,7 +75,17 @@ impl From<ToolFailure> for RpcError {
     }
 }
 
-/// Parses a tool's `arguments` into its input type.
-pub fn arguments<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ToolFailure> {
-    serde_json::from_value(value).map_err(|err| ToolFailure::BadArguments(err.to_string()))
+/// Parses a tool's `arguments` into its input type, after checking them
+/// against the tool's input `schema`. Neither error quotes a value given
+/// (a password of the wrong type would otherwise be echoed and logged):
+/// the check names the field and the type it should have, and a value the
+/// check let through but the type refuses is reported without detail.
+pub fn arguments<T: serde::de::DeserializeOwned>(
+    schema: &Schema,
+    value: Value,
+) -> Result<T, ToolFailure> {
+    super::schema::check(schema, &value).map_err(ToolFailure::BadArguments)?;
+    serde_json::from_value(value).map_err(|_| {
+        ToolFailure::BadArguments("the arguments do not match the tool's input schema".into())
+    })
 }

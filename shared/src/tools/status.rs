@@ -1,17 +1,19 @@
 //! `malgomo_status`: whether this connection is logged in, as whom, and
-//! when its token expires.
+//! when its token expires. Only what the server or the backend verified is
+//! reported: a bearer the server cannot check is shown to the backend first.
 
 use async_trait::async_trait;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::access::explain;
 use super::output::arguments;
 use super::schema::no_input;
 use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login;
-use crate::upstream::jwt;
+use crate::upstream::{Me, jwt};
 
 pub struct Status;
 
@@ -58,13 +60,17 @@ impl Report {
 
     /// A login whose user the backend described.
     fn of_login(via: &'static str, login: &Login, how: &str) -> Self {
-        let me = &login.me;
+        Self::of_user(via, &login.me, login.tokens.expires_at, how)
+    }
+
+    /// A user the backend described, with a token expiring at `expires_at`.
+    fn of_user(via: &'static str, me: &Me, expires_at: Option<i64>, how: &str) -> Self {
         Self {
             email: Some(me.email.clone()),
             role: Some(me.role.to_string()),
             agency: Some(me.agency_name.clone()),
             agency_id: Some(me.agency_id.clone()),
-            token_expires_at: login.tokens.expires_at.and_then(rfc3339),
+            token_expires_at: expires_at.and_then(rfc3339),
             can_read_dashboard: Some(me.role.can_read_dashboard()),
             ..Self::plain(
                 via,
@@ -111,7 +117,7 @@ impl Tool for Status {
     }
 
     async fn call(&self, cx: &mut Context<'_>, args: Value) -> Result<ToolOutput, ToolFailure> {
-        let _: serde_json::Map<String, Value> = arguments(args)?;
+        let _: serde_json::Map<String, Value> = arguments(&no_input(), args)?;
         let report = match cx.credential() {
             Credential::Grant(grant) => Report::of_login(
                 "oauth",
@@ -124,14 +130,25 @@ impl Tool for Status {
                 concat!("Logged in through ", login_name!(), "."),
             ),
             Credential::Bearer(bearer) => {
-                let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
-                Report {
-                    email: claims.email,
-                    token_expires_at: claims.exp.and_then(rfc3339),
-                    ..Report::plain(
-                        "bearer",
-                        "Authenticated by the bearer token on this connection; the backend checks it on each call.",
-                    )
+                // The server does not verify a bearer's signature, so its
+                // claims say nothing until the backend has accepted it: ask
+                // the backend who it is, and report only what it says.
+                let upstream = cx.app.upstream.clone();
+                match upstream.api.me(&bearer.token).await {
+                    Ok(me) => {
+                        // Accepted by the backend, so its expiry is genuine.
+                        let claims = jwt::claims(bearer.token.expose()).unwrap_or_default();
+                        Report::of_user(
+                            "bearer",
+                            &me,
+                            claims.exp,
+                            "Authenticated by the bearer token on this connection, which the backend accepted.",
+                        )
+                    }
+                    Err(err) => Report {
+                        logged_in: false,
+                        ..Report::plain("bearer", &explain(cx, &err))
+                    },
                 }
             }
             Credential::SingleTenant(_) => {

@@ -1,5 +1,7 @@
 //! Supabase auth (GoTrue subset): password grant, refresh grant, logout.
 
+use std::net::IpAddr;
+
 use serde::Deserialize;
 use serde_json::json;
 use url::Url;
@@ -7,6 +9,10 @@ use url::Url;
 use super::http::{Answer, send};
 use super::{TokenSet, UpstreamError};
 use crate::domain::{Email, Secret};
+
+/// How Supabase's secret API keys begin: the only keys it takes
+/// `Sb-Forwarded-For` from.
+const SECRET_KEY_PREFIX: &str = "sb_secret_";
 
 /// Client of `SUPABASE_URL/auth/v1`. Holds the anon key; without one every
 /// call answers [`UpstreamError::NotConfigured`].
@@ -80,8 +86,23 @@ impl AuthClient {
         email: &Email,
         password: &Secret,
     ) -> Result<Grant, UpstreamError> {
+        self.password_grant_for(email, password, None).await
+    }
+
+    /// Password grant for an end user at `end_user`. With a secret API key
+    /// (`sb_secret_…`) the address is sent in `Sb-Forwarded-For`: a
+    /// project with IP address forwarding on then rate-limits the end
+    /// user's address instead of ours. Supabase ignores the header with
+    /// anon and publishable keys, so it is not sent with them.
+    pub async fn password_grant_for(
+        &self,
+        email: &Email,
+        password: &Secret,
+        end_user: Option<IpAddr>,
+    ) -> Result<Grant, UpstreamError> {
         let body = json!({ "email": email.as_str(), "password": password.expose() });
-        self.grant(GrantType::Password, body).await
+        let forwarded = end_user.filter(|_| forwards_end_user(self.anon_key.as_ref()));
+        self.grant(GrantType::Password, body, forwarded).await
     }
 
     /// Refresh grant: the answer carries a new refresh token (rotation), so the
@@ -98,6 +119,7 @@ impl AuthClient {
         self.grant(
             GrantType::Refresh,
             json!({ "refresh_token": refresh_token.expose() }),
+            None,
         )
         .await
     }
@@ -126,11 +148,15 @@ impl AuthClient {
         &self,
         grant_type: GrantType,
         body: serde_json::Value,
+        forwarded_for: Option<IpAddr>,
     ) -> Result<Grant, UpstreamError> {
-        let request = self
+        let mut request = self
             .request(reqwest::Method::POST, "token")?
             .query(&[("grant_type", grant_type.as_str())])
             .json(&body);
+        if let Some(ip) = forwarded_for {
+            request = request.header("sb-forwarded-for", ip.to_string());
+        }
         let answer = send(request).await?;
         if answer.status.is_success() {
             let parsed: TokenAnswer = answer.json()?;
@@ -158,6 +184,11 @@ impl AuthClient {
             .request(method, url)
             .header("apikey", anon_key.expose()))
     }
+}
+
+/// Whether `key` is one Supabase accepts `Sb-Forwarded-For` from.
+fn forwards_end_user(key: Option<&Secret>) -> bool {
+    key.is_some_and(|key| key.expose().starts_with(SECRET_KEY_PREFIX))
 }
 
 fn into_grant(answer: TokenAnswer) -> Grant {
@@ -220,5 +251,19 @@ fn grant_error(answer: &Answer, grant_type: GrantType) -> UpstreamError {
             answer.status.as_u16(),
             parsed.msg.as_deref().unwrap_or("no message")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_user_is_named_only_with_a_secret_key() {
+        assert!(forwards_end_user(Some(&Secret::new("sb_secret_abc"))));
+        for key in ["sb_publishable_abc", "eyJhbGciOi.legacy.anon"] {
+            assert!(!forwards_end_user(Some(&Secret::new(key))), "{key}");
+        }
+        assert!(!forwards_end_user(None));
     }
 }

@@ -2,6 +2,7 @@
 //! can hold a response open) a server-sent-events stream of keep-alives.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -47,12 +48,17 @@ impl std::fmt::Debug for Body {
 }
 
 /// An SSE stream that says it is open, then sends a comment line at each
-/// interval so proxies keep the connection; it ends only when the client
-/// goes away (the host drops the body). This server never has messages to
-/// push, so comments are all it sends.
+/// interval so proxies keep the connection. It ends when the client goes
+/// away (the host drops the body), at its maximum age, or when told to
+/// (its session ended). This server never has messages to push, so
+/// comments are all it sends.
 pub struct KeepAliveStream {
     opened: bool,
     interval: tokio::time::Interval,
+    /// The end of its maximum age.
+    until: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Fires when the stream must end.
+    ended: Option<tokio::sync::oneshot::Receiver<()>>,
     /// Released when the host drops the body (e.g. a stream slot).
     _held: Option<Box<dyn Send + Sync>>,
 }
@@ -64,8 +70,42 @@ impl KeepAliveStream {
         Self {
             opened: false,
             interval,
+            until: None,
+            ended: None,
             _held: None,
         }
+    }
+
+    /// A stream that ends after `max_age`, or when `ended` fires, holding
+    /// `held` until it is dropped.
+    pub fn watched(
+        every: Duration,
+        max_age: Duration,
+        ended: tokio::sync::oneshot::Receiver<()>,
+        held: impl Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            until: Some(Box::pin(tokio::time::sleep(max_age))),
+            ended: Some(ended),
+            ..Self::holding(every, held)
+        }
+    }
+
+    /// Whether the stream must end now.
+    fn over(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Some(until) = &mut self.until
+            && until.as_mut().poll(cx).is_ready()
+        {
+            return true;
+        }
+        if let Some(ended) = &mut self.ended
+            && let Poll::Ready(fired) = Pin::new(ended).poll(cx)
+        {
+            // A watcher that went away without firing ends nothing.
+            self.ended = None;
+            return fired.is_ok();
+        }
+        false
     }
 
     /// A stream that holds `held` until it is dropped.
@@ -88,6 +128,9 @@ impl http_body::Body for Body {
         match self.get_mut() {
             Self::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Self::Sse(stream) => {
+                if stream.over(cx) {
+                    return Poll::Ready(None);
+                }
                 if !stream.opened {
                     stream.opened = true;
                     return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(

@@ -3,6 +3,7 @@
 //! (one link, one process per run); each module is one subject. `logs.rs`
 //! stays a binary of its own: it installs a process-wide log subscriber.
 
+mod connections;
 mod faults;
 mod instances;
 mod mcp_abuse;

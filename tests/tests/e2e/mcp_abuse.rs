@@ -1,11 +1,12 @@
-//! Attacks on `/mcp` (issue 9, attacks 6 and 7), replayed and refused:
-//! streams held for free, and a forged token riding on a real user's `sub`.
+//! Attacks on `/mcp` (issue 9, attacks 6 and 7; issue 19), replayed and
+//! refused: streams held for free or past their session, a forged token
+//! riding on a real user's `sub`, and status vouching for a forged token.
 
 use malgomo::domain::{Email, Secret};
-use malgomo::limits::streams::PER_SESSION;
+use malgomo::limits::streams::{PER_ADDRESS, PER_SESSION};
 use malgomo_tests::answer::exchange;
 use malgomo_tests::rpc::tool_call;
-use malgomo_tests::{Mcp, TestApp, accounts, request, spawn_app};
+use malgomo_tests::{Mcp, Options, TestApp, accounts, request, spawn_app, spawn_app_with};
 use serde_json::json;
 
 #[tokio::test]
@@ -93,4 +94,123 @@ async fn a_forged_token_with_the_same_sub_cannot_touch_the_session() {
     // The owner's session is intact.
     let ping = owner.send(&request(3, "ping", json!({}))).await;
     assert_eq!(ping.status(), 200);
+}
+
+#[tokio::test]
+async fn status_never_vouches_for_a_forged_bearer() {
+    let app = spawn_app().await;
+    let real = real_token(&app, "owner@agency-a.test").await;
+    let (signed, _) = real.rsplit_once('.').expect("a JWT");
+    let forged = format!("{signed}.Zm9yZ2Vk");
+    let mut forger = Mcp {
+        bearer: Some(forged),
+        ..app.client()
+    };
+    forger.initialize("2025-06-18").await;
+    let status = forger.call_tool("malgomo_status", json!({})).await;
+    let report = &status["structuredContent"];
+    assert_eq!(report["logged_in"], false, "{status}");
+    assert_eq!(report["via"], "bearer", "{status}");
+    assert!(report.get("email").is_none(), "{status}");
+    assert!(report.get("token_expires_at").is_none(), "{status}");
+    assert!(
+        !status.to_string().contains("owner@agency-a.test"),
+        "{status}"
+    );
+    // The genuine token reads as who the backend says it is.
+    let mut owner = Mcp {
+        bearer: Some(real),
+        ..app.client()
+    };
+    owner.initialize("2025-06-18").await;
+    let status = owner.call_tool("malgomo_status", json!({})).await;
+    let report = &status["structuredContent"];
+    assert_eq!(report["logged_in"], true, "{status}");
+    assert_eq!(report["email"], "owner@agency-a.test", "{status}");
+    assert_eq!(report["role"], "owner", "{status}");
+    assert!(report["token_expires_at"].is_string(), "{status}");
+}
+
+// ------------------------------------------------------------ streams (issue 19)
+
+/// Reads a stream until the server ends it; panics past a deadline far
+/// longer than any timer set here.
+async fn ends(mut response: malgomo_tests::reqwest::Response) {
+    let read = async { while let Ok(Some(_)) = response.chunk().await {} };
+    tokio::time::timeout(std::time::Duration::from_secs(20), read)
+        .await
+        .expect("the server ended the stream");
+}
+
+async fn app_with(env: &[(&'static str, &str)]) -> TestApp {
+    spawn_app_with(Options {
+        env: env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn anonymous_sessions_from_one_address_cannot_take_every_stream() {
+    let app = spawn_app().await;
+    let crowd = [127, 0, 0, 60];
+    let mut held = Vec::new();
+    for _ in 0..PER_ADDRESS / PER_SESSION {
+        let mut mcp = app.client_from(crowd);
+        mcp.initialize("2025-06-18").await;
+        for _ in 0..PER_SESSION {
+            let response = mcp.get_stream().send().await.expect("server answers");
+            assert_eq!(response.status(), 200);
+            held.push(response);
+        }
+    }
+    let mut one_more = app.client_from(crowd);
+    one_more.initialize("2025-06-18").await;
+    let refused = exchange(one_more.get_stream()).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.body.contains("your address"), "{}", refused.body);
+    assert_eq!(app.app.streams.open(), PER_ADDRESS);
+    // Someone else still gets a stream.
+    let mut other = app.client_from([127, 0, 0, 61]);
+    other.initialize("2025-06-18").await;
+    let response = other.get_stream().send().await.expect("server answers");
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_is_deleted() {
+    let app = app_with(&[("SSE_KEEP_ALIVE_MS", "50")]).await;
+    let mcp = app.session().await;
+    let response = mcp.get_stream().send().await.expect("server answers");
+    assert_eq!(response.status(), 200);
+    let deleted = exchange(
+        mcp.http
+            .delete(&mcp.url)
+            .header("mcp-session-id", mcp.session.as_deref().unwrap()),
+    )
+    .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    ends(response).await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_expires() {
+    let app = app_with(&[("SSE_KEEP_ALIVE_MS", "50"), ("SESSION_TTL_MS", "60000")]).await;
+    let mcp = app.logged_in("owner@agency-a.test").await;
+    let response = mcp.get_stream().send().await.expect("server answers");
+    assert_eq!(response.status(), 200);
+    app.clock.advance(std::time::Duration::from_secs(61));
+    ends(response).await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_at_its_maximum_age_and_gives_its_slot_back() {
+    let app = app_with(&[("SSE_MAX_AGE_MS", "200")]).await;
+    let mcp = app.session().await;
+    let response = mcp.get_stream().send().await.expect("server answers");
+    assert_eq!(response.status(), 200);
+    ends(response).await;
+    // The client reconnects.
+    let again = mcp.get_stream().send().await.expect("server answers");
+    assert_eq!(again.status(), 200);
 }

@@ -3,6 +3,7 @@
 //! (escaping, CSRF, the password never echoed, the login rate limit).
 
 use malgomo::limits::password::{PER_ADDRESS, PER_PAIR};
+use malgomo_tests::UNBUDGETED;
 use malgomo_tests::oauth as support;
 
 use serde_json::json;
@@ -434,7 +435,16 @@ async fn the_email_limit_lifts_after_its_window() {
 
 #[tokio::test]
 async fn attempts_past_the_address_limit_get_429() {
-    let app = spawn().await;
+    let (listener, public) = bind().await;
+    let app = spawn_on(
+        listener,
+        &public,
+        Shared {
+            env: vec![(UNBUDGETED.0, UNBUDGETED.1.to_owned())],
+            ..Shared::default()
+        },
+    )
+    .await;
     let client = app.register_public(&[REDIRECT]).await;
     let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
     // Failures spread over emails, none of them over its pair limit.

@@ -1,18 +1,25 @@
 //! Password guessing (issue 9, attacks 1 and 8), replayed and refused: one
 //! throttle, in the shared store, guards the login tool and the sign-in
-//! page; the simulator's counters show what reached the backend.
+//! page; the simulator's counters show what reached the backend. And the
+//! backend's limit on our address (issue 19): sprayed emails from one or
+//! ten addresses, on two instances, cannot spend the owner's way in.
 
 use malgomo::limits::password::PER_PAIR;
 use malgomo::protocol::jsonrpc::MAX_BATCH;
 use std::sync::Arc;
 
 use malgomo::clock::ManualClock;
+use malgomo::limits::budget::Budget;
 use malgomo::store::MemoryStore;
+use malgomo::store::RecordStore;
+use malgomo_sim::Simulator;
 use malgomo_tests::oauth::{
     OAuthApp, OWNER, OWNER_PASSWORD, REDIRECT, Shared, SignInPage, bind, spawn, spawn_on,
 };
 use malgomo_tests::rpc::tool_call;
-use malgomo_tests::{Mcp, Options, TestApp, http_from, request, spawn_app, spawn_app_with, text};
+use malgomo_tests::{
+    Mcp, Options, TestApp, dynamo, http_from, request, spawn_app, spawn_app_with, text,
+};
 use serde_json::{Value, json};
 
 /// The attacker's network and the victims' (distinct loopback addresses).
@@ -220,4 +227,170 @@ async fn the_owner_signing_in_again_and_again_is_never_throttled() {
         let result = mcp.login(OWNER).await;
         assert_eq!(result["isError"], false, "login {n}: {result}");
     }
+}
+
+// ------------------------------------------- the backend's limit on our address
+
+/// The auth simulator's password grants per minute per caller (GoTrue: 60),
+/// made small so that the attack below would trip it without the budget.
+const BACKEND_LIMIT: u32 = 6;
+/// The deployment's budget: half of it.
+const BUDGET: &str = "3";
+
+/// Two instances sharing one DynamoDB table (moto) for sessions and limits,
+/// one simulator with a small password-grant limit, and one clock.
+async fn two_instances_with_a_small_backend_limit() -> (TestApp, TestApp) {
+    let store: Arc<dyn RecordStore> = Arc::new(dynamo::fresh_store(None).await);
+    let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
+    sim.set_rate_limit(BACKEND_LIMIT);
+    let clock = ManualClock::new();
+    let options = || Options {
+        env: vec![("SUPABASE_SIGN_INS_PER_MINUTE", BUDGET.to_owned())],
+        sim: Some(sim.clone()),
+        store: Some(store.clone()),
+        records: Some(store.clone()),
+        clock: Some(clock.clone()),
+        ..Options::default()
+    };
+    (
+        spawn_app_with(options()).await,
+        spawn_app_with(options()).await,
+    )
+}
+
+/// One made-up email's login from `mcp`; true when the budget refused it
+/// without asking the backend.
+async fn spray(mcp: &Mcp, n: usize) -> bool {
+    let email = format!("nobody-{n}@agency-a.test");
+    let result = mcp
+        .call_tool(
+            "malgomo_login",
+            json!({ "email": email, "password": "made-up" }),
+        )
+        .await;
+    assert_eq!(result["isError"], true, "{result}");
+    let said = text(&result);
+    if said.contains("sign-in is busy") {
+        assert!(said.contains("try again in"), "{said}");
+        assert!(said.contains("not checked"), "{said}");
+        return true;
+    }
+    assert!(said.contains("invalid email or password"), "{said}");
+    false
+}
+
+/// The owner signed in once from home, before the attack.
+async fn owner_signed_in_before(a: &TestApp) {
+    let mcp = session_from(a, VICTIM, "2025-06-18").await;
+    let result = mcp.login(OWNER).await;
+    assert_eq!(result["isError"], false, "{result}");
+}
+
+/// What reached the backend stayed within the budget, and the backend never
+/// had to refuse our address.
+fn assert_within_budget(app: &TestApp) {
+    let budget = Budget::parse(BUDGET).unwrap().per_minute();
+    assert!(password_requests(app) <= budget, "{:?}", app.sim.counters());
+    assert!(budget < u64::from(BACKEND_LIMIT));
+}
+
+async fn owner_still_gets_in(b: &TestApp) {
+    let mcp = session_from(b, VICTIM, "2025-06-18").await;
+    let result = mcp.login(OWNER).await;
+    assert_eq!(
+        result["isError"], false,
+        "the owner's correct password: {result}"
+    );
+}
+
+#[tokio::test]
+async fn one_address_spraying_emails_on_two_instances_cannot_lock_the_owner_out() {
+    let (a, b) = two_instances_with_a_small_backend_limit().await;
+    owner_signed_in_before(&a).await;
+    let attacker = [127, 0, 0, 42];
+    let on_a = session_from(&a, attacker, "2025-06-18").await;
+    let on_b = session_from(&b, attacker, "2025-06-18").await;
+    let mut busy = 0;
+    for n in 0..60 {
+        let mcp = if n % 2 == 0 { &on_a } else { &on_b };
+        if spray(mcp, n).await {
+            busy += 1;
+        }
+    }
+    // The open share (2 of 3) went to the owner's first sign-in and one
+    // guess; every other guess was answered at once.
+    assert_eq!(busy, 59);
+    assert_eq!(password_requests(&a), 2);
+    owner_still_gets_in(&b).await;
+    assert_within_budget(&a);
+    assert_eq!(a.sim.counters().logins, 2);
+}
+
+#[tokio::test]
+async fn ten_addresses_at_full_rate_cannot_lock_the_owner_out() {
+    let (a, b) = two_instances_with_a_small_backend_limit().await;
+    let (a, b) = (Arc::new(a), Arc::new(b));
+    owner_signed_in_before(&a).await;
+    let attackers: Vec<_> = (0..10u8)
+        .map(|i| {
+            let (a, b) = (a.clone(), b.clone());
+            tokio::spawn(async move {
+                let address = [127, 0, 0, 50 + i];
+                let on_a = session_from(&a, address, "2025-06-18").await;
+                let on_b = session_from(&b, address, "2025-06-18").await;
+                let mut busy = 0;
+                for n in 0..20 {
+                    let mcp = if n % 2 == 0 { &on_a } else { &on_b };
+                    if spray(mcp, usize::from(i) * 100 + n).await {
+                        busy += 1;
+                    }
+                }
+                busy
+            })
+        })
+        .collect();
+    let mut busy = 0;
+    for attacker in attackers {
+        busy += attacker.await.expect("the attacker ran");
+    }
+    // 200 guesses; one reached the backend (the open share's last grant).
+    assert_eq!(busy, 199);
+    owner_still_gets_in(&b).await;
+    assert_within_budget(&a);
+}
+
+#[tokio::test]
+async fn the_sign_in_page_answers_busy_with_when_to_retry() {
+    let (listener, public) = bind().await;
+    let app = spawn_on(
+        listener,
+        &public,
+        Shared {
+            env: vec![("SUPABASE_SIGN_INS_PER_MINUTE", BUDGET.to_owned())],
+            ..Shared::default()
+        },
+    )
+    .await;
+    let client = app.register_public(&[REDIRECT]).await;
+    let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
+    let owner = http_from(VICTIM);
+    let first = app.login_via(&owner, &page, OWNER, OWNER_PASSWORD).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let attacker = http_from(ATTACKER);
+    let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
+    let mut statuses = Vec::new();
+    for n in 0..5 {
+        let email = format!("nobody-{n}@agency-a.test");
+        let answer = app.login_via(&attacker, &page, &email, "made-up").await;
+        if answer.status == 429 {
+            assert!(answer.body.contains("Sign-in is busy"), "{}", answer.body);
+            assert!(answer.header("retry-after").is_some());
+        }
+        statuses.push(answer.status);
+    }
+    assert_eq!(statuses, [401, 429, 429, 429, 429]);
+    assert_eq!(password_requests_of(&app), 2);
+    let page = SignInPage::parse(&app.authorize_with(&client.id, REDIRECT, &[]).await);
+    let answer = app.login_via(&owner, &page, OWNER, OWNER_PASSWORD).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
 }

@@ -10,7 +10,7 @@ use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
 use malgomo_tests::rpc::{SERVER_ERROR, call_tool, initialize_request, ping, post};
 use malgomo_tests::{
-    Mcp, Options, TestApp, request, simulator_jwt, spawn_app, spawn_app_with, text,
+    Mcp, Options, TestApp, UNBUDGETED, request, simulator_jwt, spawn_app, spawn_app_with, text,
 };
 use serde_json::json;
 
@@ -219,9 +219,10 @@ async fn bearer_without_session_is_served_statelessly() {
         .result();
     assert_eq!(tools["tools"].as_array().map(Vec::len), Some(6));
     assert_eq!(ping(&mcp).await.result(), json!({}));
+    // The backend does not know the token: status does not vouch for it.
     let status = call_tool(&mcp, "malgomo_status", json!({})).await.result();
     assert_eq!(status["structuredContent"]["via"], "bearer", "{status}");
-    assert_eq!(status["structuredContent"]["logged_in"], true, "{status}");
+    assert_eq!(status["structuredContent"]["logged_in"], false, "{status}");
 }
 
 #[tokio::test]
@@ -395,9 +396,18 @@ async fn anonymous_initializes_are_never_refused_for_room() {
     assert_eq!(kpis["isError"], false, "{kpis}");
 }
 
+/// `MAX_SESSIONS=20` in memory: one user holds at most 2 of them.
+async fn app_with_two_sessions_per_user() -> TestApp {
+    spawn_app_with(Options {
+        env: vec![("MAX_SESSIONS", "20".to_owned())],
+        ..Options::default()
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_login_beyond_max_sessions_ends_the_users_oldest_session() {
-    let app = app_with_two_sessions_max().await;
+    let app = app_with_two_sessions_per_user().await;
     let oldest = app.logged_in("owner@agency-a.test").await;
     app.clock.advance(Duration::from_secs(1));
     let middle = app.logged_in("owner@agency-a.test").await;
@@ -422,6 +432,7 @@ async fn memory_store_refuses_a_login_beyond_its_cap() {
     let _a = app.logged_in("owner@agency-a.test").await;
     let _b = app.logged_in("admin@agency-a.test").await;
     let third = app.session().await;
+    let asked = app.sim.counters().request_count("password");
     let refused = third.login("owner@agency-b.test").await;
     assert_eq!(refused["isError"], true, "{refused}");
     assert!(
@@ -429,10 +440,53 @@ async fn memory_store_refuses_a_login_beyond_its_cap() {
         "{}",
         text(&refused)
     );
+    assert!(text(&refused).contains("not checked"), "{}", text(&refused));
+    assert_eq!(
+        app.sim.counters().request_count("password"),
+        asked,
+        "refused before the backend was asked"
+    );
     // Idle expiry frees room.
     app.clock.advance(TTL + Duration::from_secs(1));
     let later = app.logged_in("owner@agency-b.test").await;
     assert_eq!(ping(&later).await.status, 200);
+}
+
+/// One account cannot fill the memory store: it holds at most a tenth of
+/// `MAX_SESSIONS`, its oldest ending as it logs in again.
+#[tokio::test]
+async fn one_account_logging_in_again_and_again_leaves_room_for_others() {
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("MAX_SESSIONS", "50".to_owned()),
+            (UNBUDGETED.0, UNBUDGETED.1.to_owned()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let mut member = Vec::new();
+    for n in 0..50u8 {
+        let mut mcp = app.client_from([127, 0, 0, 10 + n % 4]);
+        assert_eq!(initialize(&mut mcp).await.status, 200);
+        let result = mcp.login("member@agency-a.test").await;
+        assert_eq!(result["isError"], false, "login {n}: {result}");
+        member.push(mcp);
+    }
+    let live = {
+        let mut live = 0;
+        for mcp in &member {
+            if ping(mcp).await.status == 200 {
+                live += 1;
+            }
+        }
+        live
+    };
+    assert_eq!(live, 5, "one account holds a tenth of MAX_SESSIONS");
+    let owner = app.logged_in("owner@agency-b.test").await;
+    let kpis = call_tool(&owner, "malgomo_get_kpis", json!({}))
+        .await
+        .result();
+    assert_eq!(kpis["isError"], false, "{kpis}");
 }
 
 // --- single tenant -----------------------------------------------------------------------

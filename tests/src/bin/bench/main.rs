@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use malgomo::upstream::HttpSettings;
-use malgomo_tests::{Mcp, Options, accounts, spawn_app_with};
+use malgomo_tests::{Mcp, Options, UNBUDGETED, accounts, spawn_app_with};
 use serde_json::{Value, json};
 
 pub(crate) const EMAIL: &str = "owner@agency-a.test";
@@ -188,6 +188,12 @@ async fn main() {
 
     if wants("calls") || wants("static") {
         let app = spawn_app_with(Options {
+            // Every session signs in as the same user: past the deployment's
+            // sign-in budget, and room for all of them.
+            env: vec![
+                (UNBUDGETED.0, UNBUDGETED.1.to_owned()),
+                ("MAX_SESSIONS", "2000".to_owned()),
+            ],
             // Generous upstream timeouts: a queue at high concurrency is a result, not an error.
             http: HttpSettings {
                 connect_timeout: Duration::from_secs(10),
