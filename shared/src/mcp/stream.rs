@@ -1,8 +1,8 @@
 //! `GET /mcp`: the server-to-client SSE stream of a session (a live one,
 //! capped per session and per server: `limits::streams`). This server
 //! never initiates messages, so the stream carries keep-alive comments and
-//! stays open until the client leaves. Hosts that cannot hold a response
-//! open answer 405, which the spec allows and clients handle — a stream
+//! stays open until the client leaves. A GET without a session id, and
+//! every GET on hosts that cannot hold a response open, answers 405, which the spec allows and clients handle — a stream
 //! that ended on a timer would make clients reconnect in a loop.
 
 use bytes::Bytes;
@@ -21,10 +21,13 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
         return refused;
     }
-    if !app.host.can_stream {
+    let headers = request.headers();
+    // No session, no stream to offer — whatever credential the request
+    // carries (clients that probe with a GET before `initialize` take 405
+    // as "no SSE here").
+    if !app.host.can_stream || !headers.contains_key(negotiate::SESSION_ID) {
         return not_allowed();
     }
-    let headers = request.headers();
     if !negotiate::accepts_sse(headers) {
         return refuse(
             StatusCode::NOT_ACCEPTABLE,
