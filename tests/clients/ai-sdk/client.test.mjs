@@ -2,7 +2,8 @@
 // its default settings against malgomo-mcp, no LLM: its own client API
 // (createMCPClient, callTool). Mode B (MALGOMO_MCP_URL): it probes
 // `server/discover`, is offered the 2025 revisions, falls back to
-// `initialize`, and the login tool keeps its login in the session. Mode A
+// `initialize`, and the login tool keeps its login in the session; with a
+// bearer it speaks 2026-07-28. Mode A
 // (MALGOMO_OAUTH_URL): with our OAuth access token as a bearer it speaks
 // 2026-07-28. The only option passed is `fetch`, a wrapper of the global
 // fetch that records each request the client sends (the era on the wire).
@@ -13,6 +14,7 @@ import { createMCPClient } from '@ai-sdk/mcp';
 
 const MCP_URL = process.env.MALGOMO_MCP_URL ?? 'http://127.0.0.1:8080/mcp';
 const OAUTH_URL = process.env.MALGOMO_OAUTH_URL;
+const SIM_URL = process.env.MALGOMO_SIM_URL ?? 'http://127.0.0.1:54321';
 const OWNER = ['owner@agency-a.test', 'owner-a-pass'];
 const MEMBER = ['member@agency-a.test', 'member-a-pass'];
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -98,6 +100,43 @@ test('mode B: a member logs in and gets the forbidden tool error', async () => {
   assertSessionEra(wire);
 });
 
+function assertStatelessEra(wire) {
+  const methods = wire.map((entry) => entry.rpc).filter(Boolean);
+  assert.ok(!methods.includes('initialize'), JSON.stringify(wire));
+  const calls = wire.filter((entry) => entry.rpc === 'tools/call');
+  assert.ok(calls.length === 2, JSON.stringify(wire));
+  for (const call of calls) {
+    assert.equal(call.version, '2026-07-28', JSON.stringify(call));
+    assert.equal(call.session, null, JSON.stringify(call));
+  }
+}
+
+/** Mode B's bearer: the simulator's Supabase password grant. */
+async function simBearer([email, password]) {
+  const response = await fetch(`${SIM_URL}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: 'demo-anon-key', 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).access_token;
+}
+
+test('mode B: with a bearer it speaks 2026-07-28', async () => {
+  const { client, wire } = await connect(MCP_URL, {
+    headers: { authorization: `Bearer ${await simBearer(OWNER)}` },
+  });
+  try {
+    const kpis = await client.callTool({ name: 'malgomo_get_kpis', arguments: {} });
+    assert.equal(kpis.isError ?? false, false, text(kpis));
+    const status = await client.callTool({ name: 'malgomo_status', arguments: {} });
+    assert.equal(status.structuredContent.via, 'bearer');
+  } finally {
+    await client.close();
+  }
+  assertStatelessEra(wire);
+});
+
 /** Mode A's sign-in with plain HTTP: registration, PKCE, the sign-in form, the token. */
 async function accessToken(base, [email, password]) {
   const meta = await (await fetch(`${base}/.well-known/oauth-authorization-server`)).json();
@@ -173,8 +212,5 @@ test('mode A: with the OAuth access token it speaks 2026-07-28', { skip: !OAUTH_
   } finally {
     await client.close();
   }
-  const methods = wire.map((entry) => entry.rpc).filter(Boolean);
-  assert.ok(!methods.includes('initialize'), JSON.stringify(wire));
-  const calls = wire.filter((entry) => entry.rpc === 'tools/call');
-  assert.ok(calls.length === 2 && calls.every((c) => c.version === '2026-07-28' && !c.session), JSON.stringify(wire));
+  assertStatelessEra(wire);
 });

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MCP_URL = os.environ.get("MALGOMO_MCP_URL", "http://127.0.0.1:8080/mcp")
 OAUTH_URL = os.environ.get("MALGOMO_OAUTH_URL")
+SIM_URL = os.environ.get("MALGOMO_SIM_URL", "http://127.0.0.1:54321")
 OWNER = ("owner@agency-a.test", "owner-a-pass")
 MEMBER = ("member@agency-a.test", "member-a-pass")
 REDIRECT = "http://127.0.0.1:9/callback"
@@ -156,6 +157,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def _json(opener: urllib.request.OpenerDirector, request: urllib.request.Request) -> dict:
     with opener.open(request, timeout=30) as response:
         return json.loads(response.read())
+
+
+def sim_bearer(account: tuple[str, str] = OWNER) -> str:
+    """Mode B's bearer: the simulator's Supabase password grant."""
+    body = json.dumps({"email": account[0], "password": account[1]}).encode()
+    request = urllib.request.Request(
+        f"{SIM_URL}/auth/v1/token?grant_type=password", data=body,
+        headers={"apikey": "demo-anon-key", "content-type": "application/json"})
+    return _json(urllib.request.build_opener(), request)["access_token"]
 
 
 def oauth_access_token(base: str, account: tuple[str, str] = OWNER) -> str:
