@@ -10,7 +10,9 @@ mod mirrored;
 pub mod negotiate;
 pub mod post;
 mod resolve;
+pub mod sign_in;
 pub mod stateless;
 pub mod stream;
 
 pub use call::Call;
+pub use sign_in::SignIn;

@@ -12,7 +12,7 @@ use super::answer::{refuse, rpc};
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::stateless;
-use super::{Call, resolve};
+use super::{Call, SignIn, resolve};
 use crate::app::App;
 use crate::auth::Auth;
 use crate::limits::AddressKey;
@@ -54,7 +54,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     }
     match payload {
         Payload::Single(Message::Request(req)) if req.method == INITIALIZE => {
-            start_session(app, req, auth.identity(), answer).await
+            start_session(app, req, &auth, answer).await
         }
         Payload::Single(Message::Request(req))
             if !methods::is_known(Era::Sessionful, &req.method) =>
@@ -68,8 +68,9 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
 
 /// `initialize`: negotiate, hand out a new session id. The version header
 /// is not checked here: the body negotiates.
-async fn start_session(app: &App, req: Request, owner: Option<&str>, answer: Answer) -> Response {
-    let (version, result) = match initialize::negotiate(req.params, app.config.oauth_enabled()) {
+async fn start_session(app: &App, req: Request, auth: &Auth, answer: Answer) -> Response {
+    let sign_in = SignIn::of(app.config.oauth_enabled(), auth);
+    let (version, result) = match initialize::negotiate(req.params, sign_in) {
         Ok(negotiated) => negotiated,
         Err(error) => {
             return rpc(StatusCode::OK, &Reply::error(req.id, error), answer);
@@ -78,7 +79,9 @@ async fn start_session(app: &App, req: Request, owner: Option<&str>, answer: Ans
     // Nothing is stored: the id carries its issue time and version under
     // the deployment's MAC, bound to the bearer's identity if any. A
     // connection costs storage only once it holds a login.
-    let id = app.sessions.issue(app.clock.now_ms(), version, owner);
+    let id = app
+        .sessions
+        .issue(app.clock.now_ms(), version, auth.identity());
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
     let mut response = rpc(StatusCode::OK, &Reply::typed(req.id, &result), answer);
     if let Ok(value) = HeaderValue::from_str(id.expose()) {

@@ -5,16 +5,18 @@
 //! excepted: its body negotiates). The checks run in the spec's order —
 //! mirrored headers, required `_meta`, version header against the body,
 //! supported version, known method — and refuse with HTTP 400 (404 for an
-//! unknown method) and the request's id. `Mcp-Session-Id` is ignored.
+//! unknown method) and the request's id. `Mcp-Session-Id` is ignored. In
+//! mode B the era is served to callers with a bearer only: one without a
+//! credential can sign in only with the login tool, which needs a session.
 
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::Value;
 
-use super::Call;
 use super::answer::rpc;
 use super::methods::{self, DISCOVER, INITIALIZE};
 use super::mirrored;
 use super::negotiate::{Answer, PROTOCOL_VERSION};
+use super::{Call, SignIn};
 use crate::app::App;
 use crate::auth::Auth;
 use crate::limits::AddressKey;
@@ -65,7 +67,8 @@ pub async fn handle(
             );
         }
     };
-    if let Err((status, error)) = admit(headers, &req) {
+    let sign_in = SignIn::of(app.config.oauth_enabled(), &auth);
+    if let Err((status, error)) = admit(headers, &req, sign_in) {
         return rpc(status, &Reply::error(req.id, error), answer);
     }
     let mut call = Call {
@@ -83,18 +86,33 @@ pub async fn handle(
 }
 
 /// The era's admission rules, in order; `Err` is the status and error.
-fn admit(headers: &HeaderMap, req: &Request) -> Result<(), (StatusCode, RpcError)> {
+/// The version must be one this caller is served without a session
+/// ([`SignIn::stateless_versions`]): in mode B a caller without a
+/// credential is served none, and is told the 2025 revisions instead —
+/// by `server/discover`'s answer (200, so every client falls back to
+/// `initialize`), by the unsupported-version error to anything else.
+fn admit(
+    headers: &HeaderMap,
+    req: &Request,
+    sign_in: SignIn,
+) -> Result<(), (StatusCode, RpcError)> {
     let bad = |error| (StatusCode::BAD_REQUEST, error);
     mirrored::check_method_and_name(headers, req).map_err(bad)?;
     let meta = RequestMeta::parse(&req.params).map_err(bad)?;
     mirrored::check_version(headers, &meta.protocol_version).map_err(bad)?;
-    let supported = ProtocolVersion::parse(&meta.protocol_version)
-        .is_some_and(|version| version.era() == Era::Stateless);
-    if !supported {
-        let served = ProtocolVersion::STATELESS.map(ProtocolVersion::as_str);
+    let requested = ProtocolVersion::parse(&meta.protocol_version);
+    let served = requested.is_some_and(|version| sign_in.stateless_versions().contains(&version));
+    let steered =
+        req.method == DISCOVER && requested.is_some_and(|version| version.era() == Era::Stateless);
+    if !served && !steered {
+        let offered: Vec<&str> = sign_in
+            .offered_versions()
+            .iter()
+            .map(|version| version.as_str())
+            .collect();
         return Err(bad(RpcError::unsupported_version(
             &meta.protocol_version,
-            &served,
+            &offered,
         )));
     }
     if !methods::is_known(Era::Stateless, &req.method) {

@@ -3,8 +3,9 @@
 //! This server never initiates messages, so the stream carries keep-alive
 //! comments. It ends when the client leaves, when its session ends or
 //! expires (checked at each keep-alive tick), and at its maximum age
-//! (`SSE_MAX_AGE_MS`, 10 min; clients reconnect). Hosts that cannot hold a
-//! response open answer 405, which the spec allows and clients handle.
+//! (`SSE_MAX_AGE_MS`, 10 min; clients reconnect). A GET without a session
+//! id, and every GET on hosts that cannot hold a response open, answers
+//! 405, which the spec allows and clients handle.
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -25,10 +26,13 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
         return refused;
     }
-    if !app.host.can_stream {
+    let headers = request.headers();
+    // No session, no stream to offer — whatever credential the request
+    // carries (clients that probe with a GET before `initialize` take 405
+    // as "no SSE here").
+    if !app.host.can_stream || !headers.contains_key(negotiate::SESSION_ID) {
         return not_allowed();
     }
-    let headers = request.headers();
     if !negotiate::accepts_sse(headers) {
         return refuse(
             StatusCode::NOT_ACCEPTABLE,

@@ -91,16 +91,16 @@ impl Tool for Login {
                 me.email, me.role, me.agency_name
             )));
         }
-        let has_bearer = matches!(credential, Credential::Bearer(_));
-        if cx.era == Era::Stateless && !has_bearer {
-            return Ok(ToolOutput::error(STATELESS_LOGIN));
-        }
-        let input: Input = arguments(&self.definition().input_schema, args)?;
-        if has_bearer {
+        // A bearer signs in already, whatever the arguments say.
+        if matches!(credential, Credential::Bearer(_)) {
             return Ok(ToolOutput::text(
                 "this connection is already authenticated by its bearer token; no login is needed — use the dashboard tools",
             ));
         }
+        if cx.era == Era::Stateless {
+            return Ok(ToolOutput::error(STATELESS_LOGIN));
+        }
+        let input: Input = arguments(&self.definition().input_schema, args)?;
         if cx.session.is_none() {
             return Ok(ToolOutput::error(
                 "login needs an MCP session — send initialize first and pass its Mcp-Session-Id",

@@ -1,7 +1,7 @@
 """Connections to malgomo-mcp through the official Python MCP SDK (2.x) in the
 2025 (session) era, two ways: its low-level `streamable_http_client` +
 `ClientSession`, and its high-level `Client` with `mode="legacy"` (its
-default, `mode="auto"`, picks 2026-07-28 here: test_modern_client.py). Every
+default, `mode="auto"`, probes `server/discover` first: test_modern_client.py). Every
 test that takes `connect` runs once with each. The server URL comes from
 MALGOMO_MCP_URL (set by scripts/client-tests)."""
 

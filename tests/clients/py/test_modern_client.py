@@ -1,8 +1,9 @@
 """The Python SDK 2.x high-level `Client` with its default `mode="auto"`: it
-probes `server/discover`, finds 2026-07-28 and speaks it — no `initialize`,
-no session. In mode B it can authenticate only with a bearer (the login tool
-explains why not); in mode A (MALGOMO_OAUTH_URL, set by scripts/client-tests)
-it signs in with the SDK's own OAuth client. The recorder sees every request
+probes `server/discover`. In mode B without a credential it is offered the
+2025 revisions only and falls back to `initialize` (a session, where the
+login tool works); with a bearer, and in mode A (MALGOMO_OAUTH_URL, set by
+scripts/client-tests, signed in with the SDK's own OAuth client), it finds
+2026-07-28 and speaks it — no `initialize`, no session. The recorder sees every request
 the SDK sends, so "no initialize" is read off the wire."""
 
 from __future__ import annotations
@@ -53,19 +54,20 @@ def assert_stateless(version: str, recorder: Recorder) -> None:
     assert all(verb == "POST" for verb, _, _ in recorder.exchanges), recorder.exchanges
 
 
-async def test_mode_b_picks_2026_and_the_login_tool_says_how_to_connect():
+async def test_mode_b_without_a_credential_falls_back_to_a_session_and_logs_in():
+    # Mode B offers an anonymous discover the 2025 revisions only: the
+    # client falls back to initialize, and the login tool keeps its login.
     recorder = Recorder()
     async with modern(MCP_URL, recorder) as client:
-        tools = {tool.name for tool in (await client.list_tools()).tools}
-        assert "malgomo_login" in tools
         login = await client.call_tool("malgomo_login", {"email": OWNER[0], "password": OWNER[1]})
-        status = await client.call_tool("malgomo_status", {})
+        kpis = await client.call_tool("malgomo_get_kpis", {"period": "7d"})
         version = client.protocol_version
-    assert login.is_error, text(login)
-    for needle in ("2026-07-28", "OAuth", "PUBLIC_URL", "Authorization: Bearer"):
-        assert needle in text(login), text(login)
-    assert status.structured_content["logged_in"] is False
-    assert_stateless(version, recorder)
+    assert not login.is_error, text(login)
+    assert not kpis.is_error, text(kpis)
+    assert version == "2025-11-25"
+    methods = recorder.rpc_methods()
+    assert methods[:2] == ["server/discover", "initialize"], methods
+    assert recorder.session_id is not None, "a session was handed out"
 
 
 async def test_mode_b_with_a_bearer_reads_the_dashboard_in_2026():

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::server;
+use crate::mcp::SignIn;
 use crate::protocol::jsonrpc::RpcError;
 use crate::protocol::lifecycle::InitializeResult;
 use crate::protocol::{Era, ProtocolVersion};
@@ -14,10 +15,11 @@ struct Params {
     protocol_version: String,
 }
 
-/// The negotiated version and the `initialize` result.
+/// The negotiated version and the `initialize` result, whose instructions
+/// say how `sign_in` logs in.
 pub fn negotiate(
     params: Value,
-    oauth: bool,
+    sign_in: SignIn,
 ) -> Result<(ProtocolVersion, InitializeResult), RpcError> {
     let params: Params = serde_json::from_value(params)
         .map_err(|err| RpcError::invalid_params(format!("initialize: {err}")))?;
@@ -26,7 +28,7 @@ pub fn negotiate(
         protocol_version: version,
         capabilities: server::capabilities(),
         server_info: server::INFO,
-        instructions: server::instructions(Era::Sessionful, oauth),
+        instructions: server::instructions(Era::Sessionful, sign_in),
     };
     Ok((version, result))
 }

@@ -16,7 +16,7 @@ pub use server::INFO as SERVER_INFO;
 
 use serde_json::Value;
 
-use super::Call;
+use super::{Call, SignIn};
 use crate::protocol::Era;
 use crate::protocol::jsonrpc::{
     INVALID_PARAMS, RESOURCE_NOT_FOUND, RawResult, Request, RpcError, raw,
@@ -126,7 +126,7 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
     let (era, oauth) = (call.era, call.app.config.oauth_enabled());
     match method {
         Method::Ping => to_value(ping::result()).and_then(|result| finish(era, method, result)),
-        Method::Discover => discover::result(era, oauth),
+        Method::Discover => discover::result(SignIn::of(oauth, &call.auth)),
         Method::ToolsList => tools_list::result(era, oauth),
         Method::ResourcesList => resources_list::result(era, oauth),
         Method::ResourcesTemplatesList => resources_templates_list::result(era, oauth),

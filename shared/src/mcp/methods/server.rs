@@ -1,6 +1,7 @@
 //! What the server says about itself, the same in `initialize` and
 //! `server/discover`: identity, capabilities, instructions.
 
+use crate::mcp::SignIn;
 use crate::protocol::Era;
 use crate::protocol::lifecycle::{
     Extensions, Implementation, ResourcesCapability, ServerCapabilities, ToolsCapability,
@@ -34,25 +35,28 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// The instructions for a connection of `era`: with a session the login
-/// tool works; without one only OAuth (mode A) or a bearer authenticates.
-/// Tool names come from the registry.
-pub fn instructions(era: Era, oauth: bool) -> String {
+/// The instructions for a connection of `era`, for a caller who signs in
+/// as `sign_in`: each says the one way this caller can log in. Tool names
+/// come from the registry.
+pub fn instructions(era: Era, sign_in: SignIn) -> String {
     let reads = format!(
         "Read the MalGomo agency dashboard: {}, each for period today (default), yesterday, 7d or 30d.",
         tools::data_tools()
     );
     let (login, status) = (tools::LOGIN, tools::STATUS);
-    match (era, oauth) {
-        (Era::Sessionful, _) => format!(
-            "{reads} Log in first with {login} (email + password) unless the connection already carries a token; {status} tells whether you are logged in. Dashboard data is owner/admin only."
+    let owners = "Dashboard data is owner/admin only.";
+    match (era, sign_in) {
+        (Era::Sessionful, SignIn::LoginTool) => format!(
+            "{reads} Log in first with {login} (email + password); {status} tells whether you are logged in. {owners}"
         ),
-        (Era::Stateless, true) => format!(
-            "{reads} Sign-in happens in the browser when the connector is added (OAuth); no login tool is needed. {status} tells who is signed in. Dashboard data is owner/admin only."
+        (Era::Stateless, SignIn::LoginTool) => format!(
+            "{reads} {owners} To sign in, open an MCP session (initialize with one of the versions listed) and log in with {login} (email + password), or send Authorization: Bearer <MalGomo access token> with every request, which is also served over 2026-07-28."
         ),
-        (Era::Stateless, false) => format!(
-            "{reads} Dashboard data is owner/admin only. {}",
-            tools::STATELESS_LOGIN
+        (_, SignIn::Bearer) => format!(
+            "{reads} This connection is signed in by its Authorization: Bearer token; no login is needed. {status} tells who is signed in. {owners}"
+        ),
+        (_, SignIn::OAuth) => format!(
+            "{reads} Sign-in happens in the browser when the connector is added (OAuth); no login tool is needed. {status} tells who is signed in. {owners}"
         ),
     }
 }
@@ -64,13 +68,31 @@ mod tests {
     #[test]
     fn instructions_name_the_registry_tools() {
         assert_eq!(
-            instructions(Era::Sessionful, false),
-            "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d. Log in first with malgomo_login (email + password) unless the connection already carries a token; malgomo_status tells whether you are logged in. Dashboard data is owner/admin only."
+            instructions(Era::Sessionful, SignIn::LoginTool),
+            "Read the MalGomo agency dashboard: revenue KPIs (malgomo_get_kpis), fan growth (malgomo_get_fans) and earnings (malgomo_get_earnings), each for period today (default), yesterday, 7d or 30d. Log in first with malgomo_login (email + password); malgomo_status tells whether you are logged in. Dashboard data is owner/admin only."
         );
-        for oauth in [false, true] {
-            let stateless = instructions(Era::Stateless, oauth);
-            assert!(stateless.contains("malgomo_get_earnings"), "{stateless}");
-            assert_eq!(stateless.contains(tools::STATELESS_LOGIN), !oauth);
+    }
+
+    #[test]
+    fn each_caller_is_told_the_one_way_it_signs_in() {
+        for era in [Era::Sessionful, Era::Stateless] {
+            let login = instructions(era, SignIn::LoginTool);
+            assert!(
+                login.contains("malgomo_login (email + password)"),
+                "{login}"
+            );
+            let bearer = instructions(era, SignIn::Bearer);
+            assert!(bearer.contains("no login is needed"), "{bearer}");
+            let oauth = instructions(era, SignIn::OAuth);
+            assert!(
+                oauth.contains("OAuth") && !oauth.contains("password"),
+                "{oauth}"
+            );
+            for text in [login, bearer, oauth] {
+                assert!(text.contains("malgomo_get_earnings"), "{text}");
+            }
         }
+        let discover = instructions(Era::Stateless, SignIn::LoginTool);
+        assert!(discover.contains("initialize") && discover.contains("Authorization: Bearer"));
     }
 }

@@ -67,8 +67,9 @@ refusals! {
 }
 
 /// The Python SDK 2.x probe: `server/discover` without a session, header
-/// 2026-07-28. It is answered (the 2026-07-28 era, see `stateless.rs`);
-/// a client that prefers the 2025 handshake can still initialize.
+/// 2026-07-28. Without a credential in mode B it is answered with the 2025
+/// revisions only (`stateless.rs`), and the client's fallback, the 2025
+/// handshake, works.
 #[tokio::test]
 async fn server_discover_without_session_is_answered_and_initialize_still_works() {
     let app = spawn_app().await;
@@ -89,7 +90,14 @@ async fn server_discover_without_session_is_answered_and_initialize_still_works(
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json()["id"], 1);
-    assert!(answer.json()["result"]["supportedVersions"].is_array());
+    let offered = answer.json()["result"]["supportedVersions"].clone();
+    assert!(
+        offered
+            .as_array()
+            .is_some_and(|versions| !versions.is_empty()),
+        "{offered}"
+    );
+    assert!(!offered.to_string().contains("2026"), "{offered}");
     let mut mcp = app.client();
     mcp.initialize("2025-11-25").await;
     assert!(mcp.session.is_some());

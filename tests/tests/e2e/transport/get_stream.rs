@@ -60,13 +60,16 @@ async fn two_get_streams_for_one_session_are_both_held() {
 }
 
 #[tokio::test]
-async fn get_with_a_bearer_and_no_session_is_405_not_a_stream() {
+async fn get_without_a_session_is_405_with_or_without_a_bearer() {
     let app = spawn_app().await;
-    let mut mcp = app.client();
-    mcp.bearer = Some("opaque-token-a".into());
-    let answer = exchange(mcp.get_stream()).await;
-    assert_eq!(answer.status, 405, "{}", answer.body);
-    assert_eq!(answer.header("allow"), Some("POST, DELETE, OPTIONS"));
+    for bearer in [None, Some("opaque-token-a")] {
+        let mut mcp = app.client();
+        mcp.bearer = bearer.map(str::to_owned);
+        let answer = exchange(mcp.get_stream()).await;
+        assert_eq!(answer.status, 405, "{bearer:?}: {}", answer.body);
+        assert_eq!(answer.header("allow"), Some("POST, DELETE, OPTIONS"));
+        assert!(answer.body.is_empty(), "{}", answer.body);
+    }
     assert_eq!(app.app.streams.open(), 0);
 }
 
@@ -76,8 +79,6 @@ enum Naming {
     Own,
     /// This id, which no session has.
     Id(&'static str),
-    /// None (and no bearer either).
-    Nothing,
 }
 
 /// `GET /mcp` on a fresh app naming `naming`'s session, with `headers`:
@@ -93,7 +94,6 @@ async fn assert_get_refused(naming: Naming, headers: &[(&str, &str)], status: u1
             own.session.as_deref()
         }
         Naming::Id(id) => Some(id),
-        Naming::Nothing => None,
     };
     if let Some(id) = id {
         builder = builder.header("mcp-session-id", id);
@@ -123,7 +123,6 @@ get_refusals! {
     get_without_sse_in_accept_is_406: Naming::Own, [("accept", "application/json")] => 406, SERVER_ERROR;
     get_with_unknown_session_is_404:
         Naming::Id("6f1c1d2e-8a43-4c55-9d7e-2b0a4f1e9c33"), [SSE] => 404, SERVER_ERROR;
-    get_without_session_or_bearer_is_400: Naming::Nothing, [SSE] => 400, SERVER_ERROR;
     get_with_unsupported_protocol_version_header_is_400:
         Naming::Own, [SSE, ("mcp-protocol-version", "1999-01-01")] => 400, INVALID_REQUEST;
 }
