@@ -10,6 +10,7 @@ use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
 use crate::session::{Expiry, SessionKey, StoredSessions};
 use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError};
+use crate::tls::NoTls;
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -74,6 +75,9 @@ pub enum StartError {
     NoSessionKey,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// No CA certificate could be loaded: no upstream can be verified.
+    #[error(transparent)]
+    NoTls(#[from] NoTls),
 }
 
 /// Optional parts a test or host may replace.
@@ -88,7 +92,7 @@ pub struct Parts {
 
 impl App {
     /// The embedded in-memory store, whatever the configuration says.
-    pub fn new(config: Config, host: Host) -> Self {
+    pub fn new(config: Config, host: Host) -> Result<Self, StartError> {
         Self::with_parts(config, host, Parts::default())
     }
 
@@ -112,7 +116,7 @@ impl App {
             }
             None => Parts::default(),
         };
-        Ok(Self::with_parts(config, host, parts))
+        Self::with_parts(config, host, parts)
     }
 
     /// Checks that the store is usable (for DynamoDB: the table exists with
@@ -122,13 +126,14 @@ impl App {
         self.records.check().await
     }
 
-    pub fn with_parts(config: Config, host: Host, parts: Parts) -> Self {
+    /// Fails only without a TLS trust store ([`StartError::NoTls`]).
+    pub fn with_parts(config: Config, host: Host, parts: Parts) -> Result<Self, StartError> {
         let upstream = Upstream::new(
             config.api_base.clone(),
             config.supabase_url.clone(),
             config.supabase_anon_key.clone(),
             parts.http.unwrap_or_default(),
-        );
+        )?;
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
         let store = StoredSessions::new(parts.store.unwrap_or_else(|| memory.clone()));
         let records = parts.records.unwrap_or(memory);
@@ -145,7 +150,7 @@ impl App {
                 .as_ref()
                 .map(|url| url.origin().ascii_serialization()),
         };
-        Self {
+        Ok(Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
             expiry: Expiry::new(config.session_ttl),
             sessions,
@@ -158,6 +163,6 @@ impl App {
             origins,
             keep_alive: Duration::from_secs(15),
             streams: Arc::default(),
-        }
+        })
     }
 }
