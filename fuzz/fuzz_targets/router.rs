@@ -62,7 +62,7 @@ fn app(public_url: Option<&str>) -> Arc<App> {
         }),
         ..Parts::default()
     };
-    Arc::new(App::with_parts(config, Host::local(true), parts))
+    Arc::new(App::with_parts(config, Host::local(true), parts).expect("the app starts"))
 }
 
 impl Apps {

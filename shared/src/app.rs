@@ -10,6 +10,7 @@ use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
 use crate::session::{Expiry, SessionKey, StoredSessions};
 use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError, per_user_share};
+use crate::tls::NoTls;
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
 
@@ -78,6 +79,9 @@ pub enum StartError {
     NoSessionKey,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// No CA certificate could be loaded: no upstream can be verified.
+    #[error(transparent)]
+    NoTls(#[from] NoTls),
 }
 
 /// Optional parts a test or host may replace.
@@ -92,7 +96,7 @@ pub struct Parts {
 
 impl App {
     /// The embedded in-memory store, whatever the configuration says.
-    pub fn new(config: Config, host: Host) -> Self {
+    pub fn new(config: Config, host: Host) -> Result<Self, StartError> {
         Self::with_parts(config, host, Parts::default())
     }
 
@@ -116,7 +120,7 @@ impl App {
             }
             None => Parts::default(),
         };
-        Ok(Self::with_parts(config, host, parts))
+        Self::with_parts(config, host, parts)
     }
 
     /// Checks that the store is usable (for DynamoDB: the table exists with
@@ -126,13 +130,14 @@ impl App {
         self.records.check().await
     }
 
-    pub fn with_parts(config: Config, host: Host, parts: Parts) -> Self {
+    /// Fails only without a TLS trust store ([`StartError::NoTls`]).
+    pub fn with_parts(config: Config, host: Host, parts: Parts) -> Result<Self, StartError> {
         let upstream = Upstream::new(
             config.api_base.clone(),
             config.supabase_url.clone(),
             config.supabase_anon_key.clone(),
             parts.http.unwrap_or_default(),
-        );
+        )?;
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
         let sessions_per_user = match parts.store {
             Some(_) => config.max_sessions,
@@ -153,7 +158,7 @@ impl App {
                 .as_ref()
                 .map(|url| url.origin().ascii_serialization()),
         };
-        Self {
+        Ok(Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
             keep_alive: config.sse_keep_alive,
             expiry: Expiry::new(config.session_ttl),
@@ -167,6 +172,6 @@ impl App {
             origins,
             streams: Arc::default(),
             sessions_per_user,
-        }
+        })
     }
 }

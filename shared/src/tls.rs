@@ -7,6 +7,9 @@
 //! is most of a megabyte-scale difference in its size, for cipher suites a
 //! client of two HTTPS services never uses. Certificates are still checked
 //! against the system's root certificates by both.
+//!
+//! A process that finds no root certificate at all (an image without CA
+//! certificates) gets [`NoTls`], an error it can answer with, not a panic.
 
 use std::sync::{Once, OnceLock};
 
@@ -24,6 +27,28 @@ pub fn reqwest_builder() -> reqwest::ClientBuilder {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
     reqwest::Client::builder()
+}
+
+/// The process has no certificate to trust, so it cannot verify (or reach)
+/// any HTTPS upstream. Carries the TLS backend's reason.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "no TLS trust store: {0} (the image needs CA certificates in /etc/ssl/certs, or SSL_CERT_FILE / SSL_CERT_DIR naming them)"
+)]
+pub struct NoTls(String);
+
+impl NoTls {
+    /// The reason of a failed client build: reqwest's own message says only
+    /// "builder error", the TLS backend's is further down the chain.
+    pub(crate) fn from_build(err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut reason = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            reason = format!("{reason}: {cause}");
+            source = cause.source();
+        }
+        Self(reason)
+    }
 }
 
 /// The DynamoDB SDK's HTTPS client, on rustls with ring, built when the

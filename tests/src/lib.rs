@@ -129,7 +129,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         store: options.store,
         records: options.records,
     };
-    let app = Arc::new(App::with_parts(config, host, parts));
+    let app = Arc::new(App::with_parts(config, host, parts).expect("the app starts"));
     let listener = match options.listener {
         Some(listener) => listener,
         None => tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -400,6 +400,33 @@ async fn the_mcp_function_serves_its_first_request_without_touching_the_table() 
     assert_eq!(status(&response), 200, "still serving: {response}");
 }
 
+/// An image without CA certificates (the state `sam local` found in a bare
+/// base image): `SSL_CERT_FILE` naming an empty file is the whole trust
+/// store the TLS backend loads.
+#[tokio::test]
+async fn without_ca_certificates_the_function_answers_503_naming_the_cause_and_keeps_running() {
+    let upstreams = Upstreams::start().await;
+    let mut env = upstreams.env();
+    env.push(("SSL_CERT_FILE", "/dev/null".to_owned()));
+    let function = Function::spawn(LAMBDA_MCP, &env).await;
+
+    for _ in 0..2 {
+        let response = function.call(sample(FUNCTION_URL_INITIALIZE)).await;
+        assert_eq!(status(&response), 503, "{response}");
+        assert_eq!(header(&response, "retry-after"), Some("5"), "{response}");
+        let answer = body(&response);
+        assert_eq!(answer["error"], "server_unavailable", "{answer}");
+        assert!(
+            answer["error_description"]
+                .as_str()
+                .is_some_and(|text| text.contains("no CA certificates")),
+            "{answer}"
+        );
+    }
+    // It served both events without ever reporting an init error.
+    assert!(function.api.init_error().is_none());
+}
+
 #[tokio::test]
 async fn an_event_that_is_not_http_is_an_invocation_error_and_the_function_keeps_serving() {
     let upstreams = Upstreams::start().await;
@@ -444,7 +471,7 @@ async fn router_answer_with(
             .map(|(_, value)| value.clone())
     })
     .expect("valid configuration");
-    let app = App::new(config, Host::lambda());
+    let app = App::new(config, Host::lambda()).expect("the app starts");
     let mut request = http::Request::builder().method(method).uri(path);
     for (name, value) in headers {
         request = request.header(*name, *value);

@@ -8,6 +8,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::UpstreamError;
+use crate::tls::NoTls;
 
 /// Timeouts of upstream calls. A hung upstream must not hold a tool call
 /// (or a Lambda invocation) open: hosted clients give up near 60 s.
@@ -27,16 +28,15 @@ impl Default for HttpSettings {
 }
 
 /// Builds the process-wide client: connection pooling is only worth it when
-/// the client is built once and shared.
-pub fn build_client(settings: HttpSettings) -> reqwest::Client {
+/// the client is built once and shared. Fails only when the TLS backend
+/// cannot start — in practice, when no CA certificate could be loaded.
+pub fn build_client(settings: HttpSettings) -> Result<reqwest::Client, NoTls> {
     crate::tls::reqwest_builder()
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.request_timeout)
         .user_agent(concat!("malgomo-mcp/", env!("CARGO_PKG_VERSION")))
         .build()
-        // Only a broken TLS backend makes this fail; the process cannot do
-        // anything useful without an HTTP client.
-        .expect("the TLS backend initialises")
+        .map_err(|err| NoTls::from_build(&err))
 }
 
 /// A raw upstream answer, before the caller interprets its status.

@@ -21,6 +21,7 @@ pub use tokens::TokenSet;
 use url::Url;
 
 use crate::domain::Secret;
+use crate::tls::NoTls;
 
 /// Both upstream clients, sharing one connection pool. Built once per process.
 #[derive(Clone, Debug)]
@@ -35,11 +36,11 @@ impl Upstream {
         supabase_url: Url,
         anon_key: Option<Secret>,
         settings: HttpSettings,
-    ) -> Self {
-        let http = build_client(settings);
-        Self {
+    ) -> Result<Self, NoTls> {
+        let http = build_client(settings)?;
+        Ok(Self {
             auth: AuthClient::new(http.clone(), supabase_url, anon_key),
             api: ApiClient::new(http, api_base),
-        }
+        })
     }
 }

@@ -217,7 +217,10 @@ async fn a_hang_is_not_retried() {
 
 #[tokio::test]
 async fn refused_connection_is_unavailable() {
-    let api = ApiClient::new(build_client(settings()), refused_url());
+    let api = ApiClient::new(
+        build_client(settings()).expect("CA certificates load"),
+        refused_url(),
+    );
     let started = Instant::now();
     let err = api.me(&Secret::new("token")).await.unwrap_err();
     assert_eq!(err, UpstreamError::Unavailable("connection failed".into()));
@@ -290,7 +293,10 @@ async fn backend_invalid_period_answer_is_invalid_period() {
         r#"{"error":"invalid_period","message":"period must be one of today, yesterday, 7d, 30d"}"#,
     )
     .await;
-    let api = ApiClient::new(build_client(settings()), backend.base.clone());
+    let api = ApiClient::new(
+        build_client(settings()).expect("CA certificates load"),
+        backend.base.clone(),
+    );
     let err = api
         .dashboard::<Earnings>(&Secret::new("token"), Period::Month)
         .await
@@ -312,7 +318,10 @@ async fn backend_invalid_period_answer_is_invalid_period() {
 #[tokio::test]
 async fn unexpected_4xx_is_malformed_not_a_panic() {
     let backend = Canned::start(418, r#"{"error":"teapot"}"#).await;
-    let api = ApiClient::new(build_client(settings()), backend.base.clone());
+    let api = ApiClient::new(
+        build_client(settings()).expect("CA certificates load"),
+        backend.base.clone(),
+    );
     let err = api.me(&Secret::new("token")).await.unwrap_err();
     assert_eq!(
         err,

@@ -232,7 +232,7 @@ async fn missing_anon_key_is_not_configured_and_sends_nothing() {
 #[tokio::test]
 async fn refused_connection_on_login_is_unavailable() {
     let auth = AuthClient::new(
-        build_client(settings()),
+        build_client(settings()).expect("CA certificates load"),
         refused_url(),
         Some(Secret::new(DEMO_ANON_KEY)),
     );

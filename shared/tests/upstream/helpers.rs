@@ -74,7 +74,8 @@ impl TestUpstream {
     pub async fn spawn_with_anon_key(anon_key: Option<Secret>) -> Self {
         let sim = Simulator::start(0).await.expect("the simulator starts");
         let base = base_url(&sim.base_url());
-        let upstream = Upstream::new(base.clone(), base, anon_key, settings());
+        let upstream =
+            Upstream::new(base.clone(), base, anon_key, settings()).expect("CA certificates load");
         Self { sim, upstream }
     }
 

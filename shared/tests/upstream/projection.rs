@@ -229,7 +229,10 @@ async fn kpis_with(edit: impl FnOnce(&mut Value)) -> Result<Kpis, UpstreamError>
     let mut body = data::kpis(AGENCY_A, data::Period::Today, data::today_utc());
     edit(&mut body);
     let backend = Canned::start(200, body.to_string()).await;
-    let api = ApiClient::new(build_client(settings()), backend.base.clone());
+    let api = ApiClient::new(
+        build_client(settings()).expect("CA certificates load"),
+        backend.base.clone(),
+    );
     api.dashboard::<Kpis>(&Secret::new("token"), Period::Today)
         .await
 }
@@ -275,7 +278,10 @@ async fn mistyped_nested_field_is_malformed_naming_its_path() {
 async fn non_json_success_body_is_malformed() {
     for body in ["", "<html>502 Bad Gateway</html>", "[]", "null"] {
         let backend = Canned::start(200, body).await;
-        let api = ApiClient::new(build_client(settings()), backend.base.clone());
+        let api = ApiClient::new(
+            build_client(settings()).expect("CA certificates load"),
+            backend.base.clone(),
+        );
         let fans = api
             .dashboard::<Fans>(&Secret::new("token"), Period::Today)
             .await;

@@ -162,7 +162,7 @@ async fn only_a_refused_refresh_token_ends_the_login() {
     ] {
         let canned = Canned::start(status, body).await;
         let auth = AuthClient::new(
-            build_client(settings()),
+            build_client(settings()).expect("CA certificates load"),
             canned.base.clone(),
             Some(Secret::new("anon")),
         );
