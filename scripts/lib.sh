@@ -74,3 +74,13 @@ ensure_conformance_alpha() {
 ensure_sam() {
     ensure_python_requirements sam "$ROOT/scripts/requirements/sam.txt"
 }
+
+# tmux, for the scripts that drive an interactive terminal; from apt when
+# missing (the CI image is Debian).
+ensure_tmux() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        echo "== apt-get install tmux" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2 ||
+            { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2; }
+    fi
+}

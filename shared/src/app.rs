@@ -136,7 +136,10 @@ impl App {
             config.api_base.clone(),
             config.supabase_url.clone(),
             config.supabase_anon_key.clone(),
-            parts.http.unwrap_or_default(),
+            parts
+                .http
+                .or(config.upstream_timeout.map(HttpSettings::within))
+                .unwrap_or_default(),
         )?;
         let memory = Arc::new(MemoryStore::new(config.max_sessions));
         let sessions_per_user = match parts.store {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::domain::Secret;
+use crate::domain::{OriginSecrets, Secret};
 use crate::limits::budget::Budget;
 use crate::limits::connections::ConnectionLimits;
 
@@ -63,8 +63,13 @@ pub struct Config {
     /// with the in-memory store draws a random one at start-up.
     pub session_key: Option<Secret>,
     /// `ORIGIN_SECRET`: when set, every request must carry it in
-    /// `x-origin-secret` (the front door adds it), else 403.
-    pub origin_secret: Option<Secret>,
+    /// `x-origin-secret` (the front door adds it), else 403. With
+    /// `ORIGIN_SECRET_PREVIOUS` (a rotation under way) that value passes too.
+    pub origin_secret: Option<OriginSecrets>,
+    /// `UPSTREAM_TIMEOUT_MS`: the most one upstream call may take, connect
+    /// included; the template sets it inside the Lambda timeout. Unset =
+    /// [`crate::upstream::HttpSettings::default`].
+    pub upstream_timeout: Option<Duration>,
 }
 
 /// A variable that could not be parsed; the message names it.
@@ -143,8 +148,9 @@ impl Config {
             session_key: get("SESSION_KEY")
                 .map(|v| long_secret("SESSION_KEY", v))
                 .transpose()?,
-            origin_secret: get("ORIGIN_SECRET")
-                .map(|v| long_secret("ORIGIN_SECRET", v))
+            origin_secret: origin_secrets(get("ORIGIN_SECRET"), get("ORIGIN_SECRET_PREVIOUS"))?,
+            upstream_timeout: get("UPSTREAM_TIMEOUT_MS")
+                .map(|v| upstream_timeout(&v))
                 .transpose()?,
         })
     }
@@ -328,6 +334,39 @@ fn long_secret(var: &'static str, raw: String) -> Result<Secret, ConfigError> {
     Ok(Secret::new(raw))
 }
 
+/// The current origin secret and, during a rotation, the previous one; a
+/// previous one alone would mean "accept this" with nothing enforced.
+fn origin_secrets(
+    current: Option<String>,
+    previous: Option<String>,
+) -> Result<Option<OriginSecrets>, ConfigError> {
+    let previous = previous
+        .map(|v| long_secret("ORIGIN_SECRET_PREVIOUS", v))
+        .transpose()?;
+    match current {
+        Some(current) => Ok(Some(OriginSecrets::new(
+            long_secret("ORIGIN_SECRET", current)?,
+            previous,
+        ))),
+        None if previous.is_some() => Err(error(
+            "ORIGIN_SECRET_PREVIOUS",
+            "is set without ORIGIN_SECRET (the previous secret is accepted only beside a current one)",
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Milliseconds, 100 ms to 15 minutes (the longest a Lambda function runs).
+fn upstream_timeout(raw: &str) -> Result<Duration, ConfigError> {
+    match raw.trim().parse::<u64>() {
+        Ok(ms @ 100..=900_000) => Ok(Duration::from_millis(ms)),
+        _ => Err(error(
+            "UPSTREAM_TIMEOUT_MS",
+            "must be a number of milliseconds from 100 to 900000",
+        )),
+    }
+}
+
 fn port(raw: &str) -> Result<u16, ConfigError> {
     raw.trim().parse::<u16>().map_err(|_| {
         error(
@@ -394,6 +433,8 @@ mod tests {
             ("DYNAMODB_TABLE", "sessions"),
             ("SESSION_KEY", "k".repeat(40).as_str()),
             ("ORIGIN_SECRET", "o".repeat(32).as_str()),
+            ("ORIGIN_SECRET_PREVIOUS", "p".repeat(32).as_str()),
+            ("UPSTREAM_TIMEOUT_MS", "26000"),
         ])
         .unwrap();
         assert_eq!(c.api_base.as_str(), "http://127.0.0.1:9000/base/");
@@ -411,7 +452,14 @@ mod tests {
         assert_eq!(c.port, 9999);
         assert_eq!(c.dynamodb_table.as_deref(), Some("sessions"));
         assert_eq!(c.session_key.unwrap().expose(), "k".repeat(40));
-        assert_eq!(c.origin_secret.unwrap().expose(), "o".repeat(32));
+        let origin: Vec<String> = c
+            .origin_secret
+            .unwrap()
+            .accepted()
+            .map(|s| s.expose().to_owned())
+            .collect();
+        assert_eq!(origin, ["o".repeat(32), "p".repeat(32)]);
+        assert_eq!(c.upstream_timeout, Some(Duration::from_secs(26)));
     }
 
     #[test]
@@ -438,6 +486,10 @@ mod tests {
             ("MAX_SESSIONS", "2001"),
             ("SESSION_KEY", "short"),
             ("ORIGIN_SECRET", "short"),
+            ("ORIGIN_SECRET_PREVIOUS", "p".repeat(32).as_str()),
+            ("UPSTREAM_TIMEOUT_MS", "0"),
+            ("UPSTREAM_TIMEOUT_MS", "soon"),
+            ("UPSTREAM_TIMEOUT_MS", "900001"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

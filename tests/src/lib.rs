@@ -2,6 +2,7 @@
 //! upstream simulator on ephemeral ports, and talk MCP to it over HTTP.
 
 pub mod answer;
+pub mod cfn;
 pub mod client_keys;
 pub mod document;
 pub mod dynamo;

@@ -761,6 +761,103 @@ async fn with_an_origin_secret_every_path_refuses_requests_around_the_front_door
     }
 }
 
+/// An origin-secret rotation as the runbook does it: the old secret alone,
+/// then the new one with the old as ORIGIN_SECRET_PREVIOUS (CloudFront's
+/// edges switch meanwhile), then the new one alone. A request carrying a
+/// secret the phase accepts is never refused; one the phase dropped is.
+#[tokio::test]
+async fn an_origin_secret_rotation_refuses_no_request_carrying_an_accepted_secret() {
+    const NEXT: &str = "origin-secret-after-the-rotation-9876543210fedcba";
+    let upstreams = Upstreams::start().await;
+    for (phase, current, previous, accepted) in [
+        ("before", ORIGIN_SECRET, None, vec![ORIGIN_SECRET]),
+        (
+            "during",
+            NEXT,
+            Some(ORIGIN_SECRET),
+            vec![ORIGIN_SECRET, NEXT],
+        ),
+        ("after", NEXT, None, vec![NEXT]),
+    ] {
+        let mut env = upstreams.env();
+        env.push(("ORIGIN_SECRET", current.to_owned()));
+        if let Some(previous) = previous {
+            env.push(("ORIGIN_SECRET_PREVIOUS", previous.to_owned()));
+        }
+        let function = Function::spawn(LAMBDA_MCP, &env).await;
+        for secret in [ORIGIN_SECRET, NEXT] {
+            let response = function
+                .call(edge_event(
+                    FUNCTION_URL_INITIALIZE,
+                    "203.0.113.10",
+                    &[("x-origin-secret", secret)],
+                ))
+                .await;
+            let expected = if accepted.contains(&secret) { 200 } else { 403 };
+            assert_eq!(status(&response), expected, "{phase}: {response}");
+        }
+        let output = function.output();
+        assert!(
+            !output.contains(ORIGIN_SECRET) && !output.contains(NEXT),
+            "no secret is logged"
+        );
+    }
+}
+
+/// With METRICS_NAMESPACE the function prints its metrics as CloudWatch
+/// Embedded Metric Format lines (no API call): a sign-in attempt gives a
+/// tool call by tool and outcome and an upstream latency; throttled
+/// attempts a refusal by limit. Lines are polled for with a deadline (the
+/// output is read from the process's pipes in its own time).
+#[tokio::test]
+async fn metrics_are_embedded_metric_format_lines_in_the_functions_output() {
+    let upstreams = Upstreams::start().await;
+    let mut env = upstreams.env();
+    env.push(("METRICS_NAMESPACE", "MalGomo/tests".to_owned()));
+    let function = Function::spawn(LAMBDA_MCP, &env).await;
+    let attempts = vec![Vec::new(); 6];
+    login_attempts(&function, "203.0.113.20", &attempts).await;
+    let wanted = |doc: &Value| -> Option<&'static str> {
+        let directive = &doc["_aws"]["CloudWatchMetrics"][0];
+        if directive["Namespace"] != "MalGomo/tests" {
+            return None;
+        }
+        if doc["ToolCalls"] == 1 && doc["Tool"] == "malgomo_login" && doc["Outcome"] == "tool_error"
+        {
+            Some("tool call")
+        } else if doc["UpstreamLatency"].is_number() && !doc["Outcome"].is_null() {
+            Some("upstream")
+        } else if doc["Refusals"] == 1
+            && doc["Limit"].as_str().is_some_and(|l| l.starts_with("pw-"))
+        {
+            Some("refusal")
+        } else {
+            None
+        }
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let found = loop {
+        let output = function.output();
+        let mut found: Vec<&str> = output
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter_map(|doc| wanted(&doc))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        if found.len() == 3 || tokio::time::Instant::now() > deadline {
+            break found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        found,
+        ["refusal", "tool call", "upstream"],
+        "{}",
+        function.output()
+    );
+}
+
 /// Six wrong passwords for one account, each event forging another
 /// `X-Forwarded-For` (and a viewer-address header without the secret's
 /// backing): the address is the event's sourceIp throughout, so the

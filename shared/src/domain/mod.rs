@@ -2,11 +2,13 @@
 //! ever see valid ones.
 
 mod email;
+mod origin_secrets;
 mod period;
 mod role;
 mod secret;
 
 pub use email::{Email, InvalidEmail};
+pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};
 pub use role::Role;
 pub use secret::Secret;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::crypto::sha256_hex;
 use crate::store::{RecordStore, StoreError};
+use crate::telemetry::metrics::{self, Metric};
 
 /// At most `max` events per `window`, per subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,7 @@ impl Limit {
         if count <= self.max {
             return Ok(());
         }
+        metrics::record(Metric::Refusal { limit: self.name });
         let wait_ms = (ends_ms - now_ms).max(1000) as u64;
         Err(Refused::Over(RetryAfter(wait_ms.div_ceil(1000))))
     }

@@ -8,6 +8,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::UpstreamError;
+use crate::telemetry::metrics::{self, Metric, UpstreamOutcome};
 use crate::tls::NoTls;
 
 /// Timeouts of upstream calls. A hung upstream must not hold a tool call
@@ -23,6 +24,20 @@ impl Default for HttpSettings {
         Self {
             connect_timeout: Duration::from_secs(3),
             request_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl HttpSettings {
+    /// At most `budget` per call, connect included (reqwest's timeout covers
+    /// the whole exchange): what the template's `UPSTREAM_TIMEOUT_MS` gives,
+    /// inside the Lambda timeout, so a slow upstream ends in our clear error
+    /// rather than in the front door's 502/504.
+    pub fn within(budget: Duration) -> Self {
+        let default = Self::default();
+        Self {
+            connect_timeout: default.connect_timeout.min(budget),
+            request_timeout: budget,
         }
     }
 }
@@ -102,7 +117,26 @@ pub fn parse_answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, UpstreamError
 
 /// Sends `request` and reads the whole body; transport failures become
 /// [`UpstreamError::Unavailable`].
+/// Each exchange is one `UpstreamLatency` metric (failed: transport
+/// failure or 5xx).
 pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, UpstreamError> {
+    let started = std::time::Instant::now();
+    let answer = exchange(request).await;
+    let failed = answer
+        .as_ref()
+        .map_or(true, |answer| answer.status.is_server_error());
+    metrics::record(Metric::Upstream {
+        outcome: if failed {
+            UpstreamOutcome::Failed
+        } else {
+            UpstreamOutcome::Ok
+        },
+        elapsed: started.elapsed(),
+    });
+    answer
+}
+
+async fn exchange(request: reqwest::RequestBuilder) -> Result<Answer, UpstreamError> {
     let response = request.send().await.map_err(transport_error)?;
     let status = response.status();
     let headers = response.headers().clone();
@@ -130,4 +164,19 @@ fn transport_error(err: reqwest::Error) -> UpstreamError {
         "request failed"
     };
     UpstreamError::Unavailable(class.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_bounds_the_whole_call_and_the_connect_within_it() {
+        let wide = HttpSettings::within(Duration::from_secs(26));
+        assert_eq!(wide.request_timeout, Duration::from_secs(26));
+        assert_eq!(wide.connect_timeout, Duration::from_secs(3));
+        let narrow = HttpSettings::within(Duration::from_millis(500));
+        assert_eq!(narrow.request_timeout, Duration::from_millis(500));
+        assert_eq!(narrow.connect_timeout, Duration::from_millis(500));
+    }
 }

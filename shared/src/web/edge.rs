@@ -6,14 +6,15 @@
 //! CloudFront Function (viewer request) writes the viewer's address and
 //! `Host` into headers of ours, overwriting whatever the client sent; they
 //! are believed only on a request that carries the secret. A client-sent
-//! `X-Forwarded-For` is never believed.
+//! `X-Forwarded-For` is never believed. During a rotation two secrets are
+//! accepted ([`OriginSecrets`]): the current one and the one it replaces.
 
 use std::net::IpAddr;
 
 use http::HeaderMap;
 use subtle::ConstantTimeEq;
 
-use crate::domain::Secret;
+use crate::domain::OriginSecrets;
 
 /// The header CloudFront adds to every origin request.
 pub const ORIGIN_SECRET_HEADER: &str = "x-origin-secret";
@@ -24,19 +25,19 @@ pub const VIEWER_HOST_HEADER: &str = "x-malgomo-viewer-host";
 
 /// Whether the request may be served: always without `ORIGIN_SECRET`
 /// (local runs, the Function URL front door), else only with the secret.
-pub fn admits(expected: Option<&Secret>, headers: &HeaderMap) -> bool {
+pub fn admits(expected: Option<&OriginSecrets>, headers: &HeaderMap) -> bool {
     expected.is_none_or(|secret| carries(secret, headers))
 }
 
 /// The front door's word on the viewer's address, when the request proves
 /// it came through the front door; `None` otherwise.
-pub fn viewer_ip(expected: Option<&Secret>, headers: &HeaderMap) -> Option<IpAddr> {
+pub fn viewer_ip(expected: Option<&OriginSecrets>, headers: &HeaderMap) -> Option<IpAddr> {
     vouched(expected, headers, VIEWER_IP_HEADER)?.parse().ok()
 }
 
 /// The front door's word on the host the viewer asked for (a DNS name,
 /// optionally with a port), on the same condition.
-pub fn viewer_host(expected: Option<&Secret>, headers: &HeaderMap) -> Option<String> {
+pub fn viewer_host(expected: Option<&OriginSecrets>, headers: &HeaderMap) -> Option<String> {
     vouched(expected, headers, VIEWER_HOST_HEADER)
         .filter(|host| {
             !host.is_empty()
@@ -48,7 +49,11 @@ pub fn viewer_host(expected: Option<&Secret>, headers: &HeaderMap) -> Option<Str
         .map(str::to_ascii_lowercase)
 }
 
-fn vouched<'h>(expected: Option<&Secret>, headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn vouched<'h>(
+    expected: Option<&OriginSecrets>,
+    headers: &'h HeaderMap,
+    name: &str,
+) -> Option<&'h str> {
     let secret = expected?;
     if !carries(secret, headers) {
         return None;
@@ -56,12 +61,19 @@ fn vouched<'h>(expected: Option<&Secret>, headers: &'h HeaderMap, name: &str) ->
     headers.get(name)?.to_str().ok().map(str::trim)
 }
 
-/// Constant-time comparison, so response timing says nothing about how
-/// much of a guess was right.
-fn carries(secret: &Secret, headers: &HeaderMap) -> bool {
+/// Constant-time comparison against every accepted secret (all of them,
+/// always), so response timing says nothing about how much of a guess was
+/// right, nor which secret matched.
+fn carries(secrets: &OriginSecrets, headers: &HeaderMap) -> bool {
     let mut values = headers.get_all(ORIGIN_SECRET_HEADER).iter();
     match (values.next(), values.next()) {
-        (Some(value), None) => bool::from(value.as_bytes().ct_eq(secret.expose().as_bytes())),
+        (Some(value), None) => bool::from(
+            secrets
+                .accepted()
+                .fold(subtle::Choice::from(0), |matched, secret| {
+                    matched | value.as_bytes().ct_eq(secret.expose().as_bytes())
+                }),
+        ),
         // Absent, or repeated (a client adding its own guess beside ours).
         _ => false,
     }
@@ -70,8 +82,14 @@ fn carries(secret: &Secret, headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Secret;
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const NEXT: &str = "fedcba9876543210fedcba9876543210";
+
+    fn only(value: &str) -> OriginSecrets {
+        OriginSecrets::new(Secret::new(value), None)
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -93,7 +111,7 @@ mod tests {
 
     #[test]
     fn only_the_exact_secret_admits() {
-        let secret = Secret::new(SECRET);
+        let secret = only(SECRET);
         assert!(admits(
             Some(&secret),
             &headers(&[(ORIGIN_SECRET_HEADER, SECRET)])
@@ -111,7 +129,7 @@ mod tests {
 
     #[test]
     fn viewer_headers_count_only_with_the_secret() {
-        let secret = Secret::new(SECRET);
+        let secret = only(SECRET);
         let with = headers(&[
             (ORIGIN_SECRET_HEADER, SECRET),
             (VIEWER_IP_HEADER, "2001:db8::7"),
@@ -135,5 +153,39 @@ mod tests {
         ]);
         assert_eq!(viewer_ip(Some(&secret), &junk), None);
         assert_eq!(viewer_host(Some(&secret), &junk), None);
+    }
+
+    /// A rotation: the old secret alone, then old and new (the window in
+    /// which CloudFront's edges switch), then the new one alone. A request
+    /// with either accepted value passes; nothing else does.
+    #[test]
+    fn during_a_rotation_both_secrets_pass_and_afterwards_only_the_new_one() {
+        let with = |value: &str| {
+            headers(&[
+                (ORIGIN_SECRET_HEADER, value),
+                (VIEWER_IP_HEADER, "203.0.113.9"),
+            ])
+        };
+        let before = only(SECRET);
+        let during = OriginSecrets::new(Secret::new(NEXT), Some(Secret::new(SECRET)));
+        let after = only(NEXT);
+        assert!(admits(Some(&before), &with(SECRET)));
+        assert!(!admits(Some(&before), &with(NEXT)));
+        for value in [SECRET, NEXT] {
+            assert!(admits(Some(&during), &with(value)), "{value}");
+            assert_eq!(
+                viewer_ip(Some(&during), &with(value)),
+                "203.0.113.9".parse().ok()
+            );
+        }
+        assert!(!admits(
+            Some(&during),
+            &with("neither-of-them-0123456789abcdef")
+        ));
+        assert!(admits(Some(&after), &with(NEXT)));
+        assert!(!admits(Some(&after), &with(SECRET)));
+        // Both values at once is a client adding a guess: refused.
+        let two = headers(&[(ORIGIN_SECRET_HEADER, SECRET), (ORIGIN_SECRET_HEADER, NEXT)]);
+        assert!(!admits(Some(&during), &two));
     }
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::mcp::Call;
 use crate::protocol::jsonrpc::RpcError;
+use crate::telemetry::metrics::{self, Metric, ToolOutcome};
 use crate::tools;
 
 #[derive(Deserialize)]
@@ -22,7 +23,16 @@ pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcErro
     let tool = tools::find(&params.name)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", params.name)))?;
     let arguments = Value::Object(params.arguments.unwrap_or_default());
-    match tool.call(&mut call.tool_context(), arguments).await {
+    let outcome = tool.call(&mut call.tool_context(), arguments).await;
+    metrics::record(Metric::ToolCall {
+        tool: tool.name(),
+        outcome: match &outcome {
+            Ok(output) if output.is_error => ToolOutcome::ToolError,
+            Ok(_) => ToolOutcome::Ok,
+            Err(_) => ToolOutcome::Failed,
+        },
+    });
+    match outcome {
         Ok(output) => {
             tracing::info!(
                 tool = tool.name(),

@@ -20,6 +20,7 @@ use super::StoreError;
 
 mod connection;
 mod records;
+mod retries;
 mod table;
 
 pub use connection::Connection;
@@ -76,7 +77,8 @@ impl DynamoStore {
             // Standard mode: exponential backoff with jitter, and the SDK's
             // retry budget (a token bucket per client), so a DynamoDB outage
             // does not multiply into retry storms.
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .interceptor(retries::RetryMetric);
         if let Some(endpoint) = connection.endpoint {
             config = config.endpoint_url(endpoint);
         }

@@ -1,6 +1,9 @@
 //! Structured logs. `RUST_LOG` filters (default `info`); `LOG_FORMAT=json`
 //! prints one JSON object per line (what CloudWatch wants). Log lines never
 //! carry passwords, tokens or whole session ids: the code logs only tags.
+//! `METRICS_NAMESPACE` turns on the app's metrics ([`metrics`]).
+
+pub mod metrics;
 
 use tracing_subscriber::EnvFilter;
 
@@ -19,4 +22,5 @@ pub fn init() {
     };
     // A second init (tests) keeps the first subscriber.
     drop(installed);
+    metrics::configure(std::env::var("METRICS_NAMESPACE").ok());
 }
