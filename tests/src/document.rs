@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+
+use crate::http_head::{json_answer, path, read_head};
 
 pub struct DocumentHost {
     pub port: u16,
@@ -26,17 +28,11 @@ impl DocumentHost {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let counted = counted.clone();
                 tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
+                    let Some(head) = read_head(&mut stream).await else {
+                        return;
+                    };
                     counted.fetch_add(1, Ordering::SeqCst);
-                    let head = String::from_utf8_lossy(&head);
-                    let path = head.split(' ').nth(1).unwrap_or("/");
+                    let path = path(&head);
                     let host = head
                         .lines()
                         .find_map(|l| l.strip_prefix("host: ").or(l.strip_prefix("Host: ")))
@@ -48,11 +44,7 @@ impl DocumentHost {
                         "token_endpoint_auth_method": "none",
                     })
                     .to_string();
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.write_all(json_answer(&body).as_bytes()).await;
                 });
             }
         });

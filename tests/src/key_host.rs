@@ -61,17 +61,12 @@ impl KeyHost {
 
     /// The document ChatGPT serves (issue 17), on this host.
     pub fn chatgpt_document(&self, redirect: &str) -> Value {
-        json!({
-            "client_id": self.client_id(),
-            "client_uri": format!("{}/", self.base),
-            "redirect_uris": [redirect],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "client_name": "ChatGPT",
-            "token_endpoint_auth_method": "private_key_jwt",
-            "token_endpoint_auth_signing_alg": "RS256",
-            "jwks_uri": self.jwks_uri(),
-        })
+        chatgpt_document(
+            &self.client_id(),
+            &format!("{}/", self.base),
+            redirect,
+            &self.jwks_uri(),
+        )
     }
 
     pub fn set_document(&self, document: Value) {
@@ -99,4 +94,25 @@ async fn document(State(served): State<Arc<Served>>) -> axum::Json<Value> {
 async fn key_set(State(served): State<Arc<Served>>) -> axum::Json<Value> {
     served.jwks_fetches.fetch_add(1, Ordering::SeqCst);
     axum::Json(served.jwks.lock().unwrap().clone())
+}
+
+/// The client metadata document ChatGPT publishes (issue 17: the one
+/// public reports show), for its client_id, site, redirect and key set.
+pub fn chatgpt_document(
+    client_id: &str,
+    client_uri: &str,
+    redirect: &str,
+    jwks_uri: &str,
+) -> Value {
+    json!({
+        "client_id": client_id,
+        "client_uri": client_uri,
+        "redirect_uris": [redirect],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "client_name": "ChatGPT",
+        "token_endpoint_auth_method": "private_key_jwt",
+        "token_endpoint_auth_signing_alg": "RS256",
+        "jwks_uri": jwks_uri,
+    })
 }

@@ -7,6 +7,7 @@ pub mod client_keys;
 pub mod document;
 pub mod dynamo;
 pub mod fault_proxy;
+pub mod http_head;
 pub mod iam;
 pub mod key_host;
 pub mod lambda;

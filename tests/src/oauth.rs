@@ -123,6 +123,27 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, public: &str, shared: S
     }
 }
 
+/// Two instances behind one public URL, as behind one front door, sharing
+/// one simulator, one clock and one fresh DynamoDB table (the wire server of
+/// `MALGOMO_TEST_DYNAMODB`).
+pub async fn two_on_one_table() -> (OAuthApp, OAuthApp) {
+    let store = Arc::new(crate::dynamo::fresh_store(None).await);
+    let sim = Arc::new(Simulator::start(0).await.expect("simulator"));
+    let clock = ManualClock::new();
+    let (listener_a, public) = bind().await;
+    let (listener_b, _) = bind().await;
+    let shared = || Shared {
+        sim: Some(sim.clone()),
+        clock: Some(clock.clone()),
+        store: Some(store.clone()),
+        records: Some(store.clone()),
+        env: Vec::new(),
+    };
+    let a = spawn_on(listener_a, &public, shared()).await;
+    let b = spawn_on(listener_b, &public, shared()).await;
+    (a, b)
+}
+
 // --------------------------------------------------------------- responses
 
 pub use crate::answer::{Answer, exchange};

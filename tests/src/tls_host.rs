@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
+
+use crate::http_head::{json_answer, path, read_head};
 
 /// The test CA that signed the host's certificate (trust it with `SSL_CERT_FILE`).
 pub const CA_PEM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/test-ca.pem");
@@ -54,25 +56,13 @@ impl TlsHost {
                     let Ok(mut stream) = acceptor.accept(stream).await else {
                         return;
                     };
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
+                    let Some(head) = read_head(&mut stream).await else {
+                        return;
+                    };
                     counted.fetch_add(1, Ordering::SeqCst);
-                    let head = String::from_utf8_lossy(&head);
-                    let path = head.split(' ').nth(1).unwrap_or("/");
+                    let path = path(&head);
                     let answer = match routes.get(path) {
-                        Some(body) => {
-                            let body = body.to_string();
-                            format!(
-                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                                body.len()
-                            )
-                        }
+                        Some(body) => json_answer(&body.to_string()),
                         None => "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned(),
                     };
                     let _ = stream.write_all(answer.as_bytes()).await;

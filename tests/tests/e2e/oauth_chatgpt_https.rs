@@ -15,9 +15,9 @@ use std::process::Command;
 
 use malgomo::clock::Clock;
 use malgomo_tests::client_keys::{self, ASSERTION_TYPE, Key, jwks};
+use malgomo_tests::key_host;
 use malgomo_tests::oauth as support;
 use malgomo_tests::tls_host::{CA_PEM, TlsHost};
-use serde_json::json;
 use support::*;
 
 /// Set in the re-run inside the namespaces.
@@ -36,17 +36,12 @@ async fn chatgpt_connects_over_https_with_its_real_document() {
     let client_id = format!("https://chatgpt.com/oauth/{ID}/client.json");
     let redirect = format!("https://chatgpt.com/connector/oauth/{ID}");
     let key = Key::rsa(1, "chatgpt-2026");
-    let document = json!({
-        "client_id": client_id,
-        "client_uri": "https://chatgpt.com/",
-        "redirect_uris": [redirect],
-        "grant_types": ["authorization_code", "refresh_token"],
-        "response_types": ["code"],
-        "client_name": "ChatGPT",
-        "token_endpoint_auth_method": "private_key_jwt",
-        "token_endpoint_auth_signing_alg": "RS256",
-        "jwks_uri": "https://chatgpt.com/oauth/jwks.json"
-    });
+    let document = key_host::chatgpt_document(
+        &client_id,
+        "https://chatgpt.com/",
+        &redirect,
+        "https://chatgpt.com/oauth/jwks.json",
+    );
     let routes = HashMap::from([
         (format!("/oauth/{ID}/client.json"), document),
         ("/oauth/jwks.json".to_owned(), jwks(&[&key])),

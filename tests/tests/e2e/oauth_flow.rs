@@ -9,8 +9,7 @@ use malgomo_tests::oauth as support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use malgomo::store::DynamoStore;
-use malgomo_tests::{dynamo, request, text};
+use malgomo_tests::{request, text};
 use serde_json::json;
 use support::*;
 
@@ -669,21 +668,7 @@ async fn concurrent_calls_renew_the_upstream_token_once() {
 
 #[tokio::test]
 async fn two_instances_share_one_dynamodb_table() {
-    let store = Arc::new(dynamo::fresh_store(None).await);
-    let sim = Arc::new(malgomo_sim::Simulator::start(0).await.expect("simulator"));
-    let clock = malgomo::clock::ManualClock::new();
-    let (listener_a, public) = bind().await;
-    let (listener_b, _) = bind().await;
-    let shared = |store: &Arc<DynamoStore>| Shared {
-        sim: Some(sim.clone()),
-        clock: Some(clock.clone()),
-        store: Some(store.clone()),
-        records: Some(store.clone()),
-        env: Vec::new(),
-    };
-    // Both behind one public URL, as behind one front door.
-    let a = spawn_on(listener_a, &public, shared(&store)).await;
-    let b = spawn_on(listener_b, &public, shared(&store)).await;
+    let (a, b) = two_on_one_table().await;
     assert_ne!(a.base, b.base);
 
     let client = a.register_public(&[REDIRECT]).await;
@@ -715,20 +700,7 @@ async fn two_instances_share_one_dynamodb_table() {
 
 #[tokio::test]
 async fn login_limit_is_shared_across_instances() {
-    let store = Arc::new(dynamo::fresh_store(None).await);
-    let sim = Arc::new(malgomo_sim::Simulator::start(0).await.expect("simulator"));
-    let clock = malgomo::clock::ManualClock::new();
-    let (listener_a, public) = bind().await;
-    let (listener_b, _) = bind().await;
-    let shared = || Shared {
-        sim: Some(sim.clone()),
-        clock: Some(clock.clone()),
-        store: Some(store.clone()),
-        records: Some(store.clone()),
-        env: Vec::new(),
-    };
-    let a = spawn_on(listener_a, &public, shared()).await;
-    let b = spawn_on(listener_b, &public, shared()).await;
+    let (a, b) = two_on_one_table().await;
     let client = a.register_public(&[REDIRECT]).await;
     let page = SignInPage::parse(&a.authorize_with(&client.id, REDIRECT, &[]).await);
     for attempt in 1..=PER_PAIR.max {

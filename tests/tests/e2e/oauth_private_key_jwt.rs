@@ -4,12 +4,10 @@
 //! key rotation with a bounded number of JWKS fetches, and a `jti` spent
 //! once across two instances on one DynamoDB table.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use malgomo::clock::Clock;
 use malgomo_tests::client_keys::{self, ASSERTION_TYPE, Key, jwks};
-use malgomo_tests::dynamo;
 use malgomo_tests::key_host::KeyHost;
 use malgomo_tests::oauth as support;
 use serde_json::{Value, json};
@@ -345,20 +343,7 @@ async fn documents_with_unusable_authentication_are_refused() {
 
 #[tokio::test]
 async fn a_jti_is_spent_once_across_two_instances_on_one_table() {
-    let store = Arc::new(dynamo::fresh_store(None).await);
-    let sim = Arc::new(malgomo_sim::Simulator::start(0).await.expect("simulator"));
-    let clock = malgomo::clock::ManualClock::new();
-    let (listener_a, public) = bind().await;
-    let (listener_b, _) = bind().await;
-    let shared = || Shared {
-        sim: Some(sim.clone()),
-        clock: Some(clock.clone()),
-        store: Some(store.clone()),
-        records: Some(store.clone()),
-        env: Vec::new(),
-    };
-    let a = spawn_on(listener_a, &public, shared()).await;
-    let b = spawn_on(listener_b, &public, shared()).await;
+    let (a, b) = two_on_one_table().await;
     let key = Key::rsa(1, "chatgpt-1");
     let host = KeyHost::start(REDIRECT, jwks(&[&key])).await;
     let client_id = host.client_id();
