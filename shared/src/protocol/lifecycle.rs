@@ -5,14 +5,7 @@ use serde::Serialize;
 
 use super::ProtocolVersion;
 use super::result::CacheHint;
-
-/// `serverInfo`: name, display title, version.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Implementation {
-    pub name: &'static str,
-    pub title: &'static str,
-    pub version: &'static str,
-}
+pub use super::result::Implementation;
 
 /// The capabilities this server declares; its lists never change while it
 /// runs.

@@ -5,8 +5,16 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::lifecycle::Implementation;
 use super::meta::SERVER_INFO;
+
+/// `serverInfo`: name, display title, version — in `initialize` and in the
+/// `_meta` of every 2026-07-28 result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Implementation {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub version: &'static str,
+}
 
 /// A result with nothing in it (`ping`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
