@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use crate::resources::DASHBOARD;
 use crate::tools::ToolOutput;
 use crate::upstream::dashboard::Kpis;
+use crate::web::html::escape;
 
 /// The page template.
 const TEMPLATE: &str = include_str!("docs/page.html");
@@ -84,22 +85,6 @@ pub fn dashboard_demo() -> String {
         ),
         None => DASHBOARD.text.to_owned(),
     }
-}
-
-/// HTML-escapes text for element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -245,14 +230,5 @@ mod tests {
         assert_eq!(result["isError"], false);
         let kpis: Kpis = serde_json::from_value(result["structuredContent"].clone()).unwrap();
         assert!(kpis.hero_net_eur > 0.0 && !kpis.per_creator.is_empty());
-    }
-
-    #[test]
-    fn escape_covers_the_five_html_specials() {
-        assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(escape("plain text"), "plain text");
     }
 }

@@ -5,9 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use super::escape;
 use crate::protocol::tool::{Schema, Tool};
 use crate::tools::{self, Docs};
+use crate::web::html::escape;
 
 /// Every tool's entry, in registry order. Mode B's definitions: the page
 /// explains the login tool's arguments (mode A's takes none).

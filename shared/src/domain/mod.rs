@@ -1,12 +1,14 @@
 //! Typed domain values: each has one parsing constructor, so handlers only
 //! ever see valid ones.
 
+mod client_ip;
 mod email;
 mod origin_secrets;
 mod period;
 mod role;
 mod secret;
 
+pub use client_ip::ClientIp;
 pub use email::{Email, InvalidEmail};
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::web::ClientIp;
+use crate::domain::ClientIp;
 
 /// Whom a per-address limit counts: an IPv4 address, an IPv6 /64, or — when
 /// the host could not say where a request came from — one shared bucket.

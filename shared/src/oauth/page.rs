@@ -4,7 +4,7 @@
 
 use http::{HeaderValue, StatusCode, header};
 
-use crate::docs::escape;
+use crate::web::html::escape;
 use crate::web::{Response, reply};
 
 /// What the sign-in form shows.
