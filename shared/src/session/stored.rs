@@ -13,10 +13,11 @@
 use std::sync::Arc;
 
 use super::{SessionId, SessionRecord, seal};
-use crate::store::{Record, RecordStore, StoreError};
+use crate::store::{CAPPED_PREFIX, Record, RecordStore, StoreError};
 
-/// Where session records live among the store's keys.
-pub const KEY_PREFIX: &str = "session#";
+/// Where session records live among the store's keys: the class the memory
+/// store's cap counts (`MAX_SESSIONS`).
+pub const KEY_PREFIX: &str = CAPPED_PREFIX;
 
 /// The bytes of a tombstone. A sealed record is never this short (a nonce
 /// and a tag alone are longer), so the two cannot be confused.

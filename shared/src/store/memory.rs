@@ -3,8 +3,9 @@
 //! Expired records are dropped on every create.
 //!
 //! It also bounds the process: at most `MAX_SESSIONS` live session records
-//! (keys under [`crate::session::KEY_PREFIX`] that were created, not put —
-//! an ended session's tombstone is not counted), so memory stays bounded
+//! (keys under [`CAPPED_PREFIX`], where the session layer keeps its records,
+//! that were created, not put — an ended session's tombstone is not
+//! counted), so memory stays bounded
 //! however many users log in. A create beyond it is `Full`, and
 //! [`RecordStore::room_for`] says so beforehand. One user holds at most a
 //! tenth of it ([`per_user_share`]), so one account cannot fill it. The count runs
@@ -17,7 +18,11 @@ use async_trait::async_trait;
 
 use super::StoreError;
 use super::records::{Record, RecordStore};
-use crate::session::KEY_PREFIX;
+
+/// The keys the cap counts. The store owns the rule and stays opaque: it
+/// counts a class of keys, not sessions; `session::KEY_PREFIX` is this, so
+/// session records are the class.
+pub const CAPPED_PREFIX: &str = "session#";
 
 #[derive(Debug)]
 pub struct MemoryStore {
@@ -52,7 +57,7 @@ impl MemoryStore {
 /// Counted against the cap: a live session record (a tombstone has
 /// version 0).
 fn is_session(key: &str, record: &Record) -> bool {
-    key.starts_with(KEY_PREFIX) && record.version > 0
+    key.starts_with(CAPPED_PREFIX) && record.version > 0
 }
 
 /// The logged-in sessions one user may hold in a memory store capped at
@@ -90,7 +95,7 @@ impl RecordStore for MemoryStore {
         if records.contains_key(key) {
             return Err(StoreError::AlreadyExists);
         }
-        if key.starts_with(KEY_PREFIX) {
+        if key.starts_with(CAPPED_PREFIX) {
             self.check_room(&records)?;
         }
         records.insert(
@@ -105,7 +110,7 @@ impl RecordStore for MemoryStore {
     }
 
     async fn room_for(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
-        if !key.starts_with(KEY_PREFIX) {
+        if !key.starts_with(CAPPED_PREFIX) {
             return Ok(());
         }
         let mut records = lock(&self.records);

@@ -12,7 +12,7 @@ mod memory;
 mod records;
 
 pub use dynamo::{ATTEMPT_TIMEOUT, Connection, DynamoStore, MAX_ATTEMPTS, OPERATION_TIMEOUT};
-pub use memory::{MemoryStore, per_user_share};
+pub use memory::{CAPPED_PREFIX, MemoryStore, per_user_share};
 pub use records::{Record, RecordStore};
 
 /// The one error type of the store boundary.
