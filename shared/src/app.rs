@@ -6,10 +6,13 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::limits::password::Throttle;
 use crate::limits::streams::StreamSlots;
 use crate::oauth::metadata::Discovery;
-use crate::session::{Expiry, SessionKey, StoredSessions};
-use crate::store::{Connection, DynamoStore, MemoryStore, RecordStore, StoreError, per_user_share};
+use crate::session::{Expiry, SessionKey, Sessions, StoredSessions};
+use crate::store::{
+    Connection, DynamoStore, MemoryStore, RecordStore, StoreError, Stores, per_user_share,
+};
 use crate::tls::NoTls;
 use crate::upstream::{HttpSettings, Upstream};
 use crate::web::guard::OriginPolicy;
@@ -121,6 +124,34 @@ impl App {
             None => Parts::default(),
         };
         Self::with_parts(config, host, parts)
+    }
+
+    /// The record store and the clock, for the layers that take only those.
+    pub fn stores(&self) -> Stores<'_> {
+        Stores {
+            records: self.records.as_ref(),
+            clock: self.clock.as_ref(),
+        }
+    }
+
+    /// The session layer's handle.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions {
+            stored: &self.store,
+            stores: self.stores(),
+            expiry: self.expiry,
+            per_user: self.sessions_per_user,
+        }
+    }
+
+    /// The password throttle: the shared records, the key that hashes
+    /// trusted pairs, the deployment's grant budget.
+    pub fn throttle(&self) -> Throttle<'_> {
+        Throttle {
+            records: self.records.as_ref(),
+            key: &self.sessions,
+            budget: self.config.sign_in_budget,
+        }
     }
 
     /// Checks that the store is usable (for DynamoDB: the table exists with

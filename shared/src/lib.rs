@@ -33,6 +33,7 @@ pub mod limits;
 pub mod mcp;
 pub mod oauth;
 pub mod protocol;
+pub mod renewal;
 pub mod resources;
 pub mod router;
 pub mod session;

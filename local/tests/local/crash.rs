@@ -15,7 +15,7 @@ use serde_json::json;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_malgomo-mcp");
 const OWNER: &str = "owner@agency-a.test";
-/// The renewal lease of `upstream::renewal` (20 s).
+/// The renewal lease of `renewal::renew` (20 s).
 const LEASE: Duration = Duration::from_secs(20);
 
 fn client(server: &Server) -> Mcp {

@@ -21,7 +21,6 @@
 use super::budget::Budget;
 use super::window::{Limit, Refused, RetryAfter};
 use super::{AddressKey, trust};
-use crate::app::App;
 use crate::domain::Email;
 use crate::session::SessionKey;
 use crate::store::RecordStore;
@@ -39,21 +38,11 @@ pub const SLOWED: Limit = Limit::new("pw-slowed", 1, 60);
 
 /// What the throttle reads and writes: the shared store, the key that
 /// hashes trusted pairs, and the grant budget.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Throttle<'a> {
     pub records: &'a dyn RecordStore,
     pub key: &'a SessionKey,
     pub budget: Budget,
-}
-
-impl<'a> Throttle<'a> {
-    pub fn of(app: &'a App) -> Self {
-        Self {
-            records: app.records.as_ref(),
-            key: &app.sessions,
-            budget: app.config.sign_in_budget,
-        }
-    }
 }
 
 /// Why an attempt may not reach the backend.

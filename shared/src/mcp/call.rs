@@ -3,6 +3,8 @@
 
 use crate::app::App;
 use crate::auth::Auth;
+use crate::config::Config;
+use crate::domain::Secret;
 use crate::limits::AddressKey;
 use crate::protocol::Era;
 use crate::session::OpenSession;
@@ -26,11 +28,19 @@ impl Call<'_> {
     /// the era and the session.
     pub fn tool_context(&mut self) -> tools::Context<'_> {
         tools::Context {
-            app: self.app,
+            upstream: &self.app.upstream,
+            sessions: self.app.sessions(),
+            throttle: self.app.throttle(),
+            single_tenant: single_tenant(&self.app.config),
             era: self.era,
             auth: &self.auth,
             session: self.session.as_mut(),
             client: self.client,
         }
     }
+}
+
+/// The fallback token, when the configuration honours it.
+fn single_tenant(config: &Config) -> Option<&Secret> {
+    config.api_token.as_ref().filter(|_| config.single_tenant)
 }

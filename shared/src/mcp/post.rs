@@ -211,7 +211,11 @@ async fn touch(call: &mut Call<'_>) {
     let app = call.app;
     let now = app.clock.now_ms();
     let result = open
-        .update_when(app, |record| app.expiry.touch_due(record, now), |_| {})
+        .update_when(
+            app.sessions(),
+            |record| app.expiry.touch_due(record, now),
+            |_| {},
+        )
         .await;
     if let Err(err) = result {
         tracing::debug!(error = %err, "session touch skipped");

@@ -51,7 +51,7 @@ pub async fn validate(app: &App, headers: &HeaderMap) -> Result<GrantAccess, Res
     if access.resource != metadata::resource(public_url) {
         return Err(invalid("the access token is for another resource"));
     }
-    let grant = match grants::load_grant(app, &access.grant_id).await {
+    let grant = match grants::load_grant(app.stores(), &access.grant_id).await {
         Ok(Some(grant)) => grant,
         Ok(None) => return Err(invalid("the grant behind this token was revoked")),
         Err(err) => return Err(err.into_response()),

@@ -11,6 +11,7 @@ use super::records::{AccessRecord, GrantRecord, Loaded, access_key, encode, gran
 use crate::app::App;
 use crate::crypto::{derive_key, open, random_bytes, random_token, seal, sha256_hex};
 use crate::session::Login;
+use crate::store::{StoreError, Stores};
 
 pub type GrantKey = [u8; 32];
 
@@ -138,21 +139,35 @@ pub async fn create(
 }
 
 pub async fn load_grant(
-    app: &App,
+    stores: Stores<'_>,
     grant_id: &str,
 ) -> Result<Option<Loaded<GrantRecord>>, OAuthError> {
-    load(
-        app.records.as_ref(),
-        &grant_key(grant_id),
-        app.clock.now_ms(),
-    )
-    .await
+    load(stores.records, &grant_key(grant_id), stores.now_ms()).await
+}
+
+/// Stores `grant` if its stored version is still `expected` (its token
+/// home's write); the new version, or `Conflict`.
+pub async fn save(
+    stores: Stores<'_>,
+    grant_id: &str,
+    grant: &Loaded<GrantRecord>,
+    expected: u64,
+) -> Result<u64, StoreError> {
+    stores
+        .records
+        .update_record(
+            &grant_key(grant_id),
+            &encode(&grant.value),
+            grant.expires_at_ms,
+            expected,
+        )
+        .await
 }
 
 /// Revokes a grant: every token of it stops working at once (validation
 /// reads the grant).
-pub async fn revoke(app: &App, grant_id: &str) -> Result<(), OAuthError> {
-    app.records.delete_record(&grant_key(grant_id)).await?;
+pub async fn revoke(stores: Stores<'_>, grant_id: &str) -> Result<(), OAuthError> {
+    stores.records.delete_record(&grant_key(grant_id)).await?;
     tracing::info!("grant revoked");
     Ok(())
 }
@@ -224,9 +239,11 @@ pub async fn issue(
         Ok(_) => Ok(Some(pair)),
         // A conflict may be our own write whose answer was lost and retried.
         Err(crate::store::StoreError::Conflict) => {
-            let landed = load_grant(app, grant_id).await?.is_some_and(|now| {
-                now.value.refresh_hash.as_deref() == record.refresh_hash.as_deref()
-            });
+            let landed = load_grant(app.stores(), grant_id)
+                .await?
+                .is_some_and(|now| {
+                    now.value.refresh_hash.as_deref() == record.refresh_hash.as_deref()
+                });
             if landed {
                 return Ok(Some(pair));
             }

@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::crypto::{random_token, same, sha256_hex};
 use crate::domain::{Email, Secret};
 use crate::limits::AddressKey;
-use crate::limits::password::{self, Throttle, Throttled};
+use crate::limits::password::{self, Throttled};
 use crate::session::Login;
 use crate::upstream::UpstreamError;
 use crate::web::Response;
@@ -86,7 +86,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         return again(StatusCode::BAD_REQUEST, "Enter your password.");
     }
     let address = AddressKey::of_request(request);
-    let throttle = Throttle::of(app);
+    let throttle = app.throttle();
     match password::admit(throttle, &email, address, now).await {
         Ok(()) => {}
         Err(refused @ (Throttled::Attempts(wait) | Throttled::Busy(wait))) => {

@@ -25,7 +25,6 @@ mod register;
 mod revoke;
 mod ssrf;
 mod token;
-pub mod upstream;
 
 use std::time::Duration;
 
@@ -35,6 +34,10 @@ use http::{Method, StatusCode};
 pub use bearer::GrantAccess;
 pub use client_name::{ClientName, MAX_CLIENT_NAME_CHARS};
 pub use error::OAuthError;
+// The grant's record and its sealed login, for the grant's token home
+// (`renewal`).
+pub use grants::{load_grant, open_login, save as save_grant, seal_login};
+pub use records::{GrantRecord, Loaded};
 pub use token::CODE_FAILURES_ALLOWED;
 // The request parsers, public for the fuzz targets.
 pub use form::Form;
@@ -42,6 +45,7 @@ pub use pkce::Challenge;
 pub use redirect::RedirectUri;
 
 use crate::app::App;
+use crate::store::Stores;
 use crate::web::{Response, cors, reply};
 
 /// A pending sign-in page stays valid this long.
@@ -98,8 +102,8 @@ fn route(path: &str) -> Option<(&Method, Endpoint)> {
 }
 
 /// Revokes a grant (the logout tool in mode A).
-pub async fn revoke_grant(app: &App, grant_id: &str) -> Result<(), OAuthError> {
-    grants::revoke(app, grant_id).await
+pub async fn revoke_grant(stores: Stores<'_>, grant_id: &str) -> Result<(), OAuthError> {
+    grants::revoke(stores, grant_id).await
 }
 
 pub fn is_oauth_path(path: &str) -> bool {

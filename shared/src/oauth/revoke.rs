@@ -21,7 +21,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
     // A refresh token names its grant in the clear; only its secret, checked
     // against the grant, proves it (else anyone could revoke any grant).
     let grant_id = match grants::grant_of_refresh(token) {
-        Some(grant_id) => grants::load_grant(app, grant_id)
+        Some(grant_id) => grants::load_grant(app.stores(), grant_id)
             .await?
             .filter(|grant| grants::holds_refresh(&grant.value, token, app.clock.now_ms()))
             .map(|_| grant_id.to_owned()),
@@ -31,10 +31,10 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
             .map(|access| access.value.grant_id),
     };
     if let Some(grant_id) = grant_id
-        && let Some(grant) = grants::load_grant(app, &grant_id).await?
+        && let Some(grant) = grants::load_grant(app.stores(), &grant_id).await?
         && grant.value.client_id == client.client_id
     {
-        grants::revoke(app, &grant_id).await?;
+        grants::revoke(app.stores(), &grant_id).await?;
         app.records.delete_record(&access_key(token)).await?;
     }
     let mut response = reply::empty(StatusCode::OK);

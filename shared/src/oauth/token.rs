@@ -82,14 +82,14 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
             Err(err) => return Err(err.into()),
         };
     if replayed {
-        grants::revoke(app, &record.grant_id).await?;
+        grants::revoke(app.stores(), &record.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "authorization code already used; the tokens it issued are revoked",
         ));
     }
     let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
         .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
-    let Some(grant) = grants::load_grant(app, &record.grant_id).await? else {
+    let Some(grant) = grants::load_grant(app.stores(), &record.grant_id).await? else {
         return Err(OAuthError::invalid_grant("the grant was revoked"));
     };
     grants::issue(app, &record.grant_id, &key, &grant, None)
@@ -145,7 +145,7 @@ async fn count_failure(
         .await?;
     if failures >= CODE_FAILURES_ALLOWED {
         app.records.delete_record(key_name).await?;
-        grants::revoke(app, &record.grant_id).await?;
+        grants::revoke(app.stores(), &record.grant_id).await?;
         tracing::info!("authorization code invalidated after failed exchanges");
     }
     Ok(())
@@ -163,7 +163,7 @@ async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthE
         .to_owned();
     // A lost race means another request rotated the same grant: look again.
     for _ in 0..3 {
-        let Some(grant) = grants::load_grant(app, &grant_id).await? else {
+        let Some(grant) = grants::load_grant(app.stores(), &grant_id).await? else {
             return Err(OAuthError::invalid_grant(
                 "refresh token revoked or expired",
             ));
@@ -191,7 +191,7 @@ async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthE
             }
             Presented::InGrace => return handoff(&grant_id, &grant, token),
             Presented::Retired => {
-                grants::revoke(app, &grant_id).await?;
+                grants::revoke(app.stores(), &grant_id).await?;
                 return Err(OAuthError::invalid_grant(
                     "refresh token already used; the grant is revoked — sign in again",
                 ));

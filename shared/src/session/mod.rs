@@ -2,16 +2,17 @@
 //! record contract), the open session of a request, and the sliding-expiry
 //! policy.
 
+mod handle;
 mod id;
 mod open;
 pub mod per_user;
 mod record;
-pub mod renew;
 mod seal;
 pub mod stored;
 
 use std::time::Duration;
 
+pub use handle::Sessions;
 pub use id::{Issued, SessionId, SessionKey};
 pub use open::OpenSession;
 pub use record::{Login, SessionRecord};

@@ -2,10 +2,9 @@
 //! a conditional update when the request changes it (a login, a logout, a
 //! renewed token, the sliding expiry).
 
-use crate::app::App;
 use crate::store::StoreError;
 
-use super::{Login, SessionId, SessionRecord, Versioned};
+use super::{Login, SessionId, SessionRecord, Sessions, Versioned};
 
 /// An open session as read at the start of the request.
 #[derive(Debug)]
@@ -33,10 +32,10 @@ impl OpenSession {
     /// Every write also pushes the idle expiry forward.
     pub async fn update(
         &mut self,
-        app: &App,
+        sessions: Sessions<'_>,
         change: impl Fn(&mut SessionRecord),
     ) -> Result<(), StoreError> {
-        self.update_when(app, |_| true, change).await
+        self.update_when(sessions, |_| true, change).await
     }
 
     /// Like [`Self::update`], but only while `needed` holds of the record —
@@ -44,18 +43,18 @@ impl OpenSession {
     /// requests writes once.
     pub async fn update_when(
         &mut self,
-        app: &App,
+        sessions: Sessions<'_>,
         needed: impl Fn(&SessionRecord) -> bool,
         change: impl Fn(&mut SessionRecord),
     ) -> Result<(), StoreError> {
-        let now = app.clock.now_ms();
-        let expiry = app.expiry;
+        let now = sessions.stores.now_ms();
+        let expiry = sessions.expiry;
         let change = |record: &mut SessionRecord| {
             change(record);
             record.expires_at_ms = expiry.deadline(now);
             record.touched_at_ms = now;
         };
-        let store = &app.store;
+        let store = sessions.stored;
         if !needed(&self.stored.record) {
             return Ok(());
         }

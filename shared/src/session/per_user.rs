@@ -1,13 +1,12 @@
-//! `MAX_SESSIONS` as a per-user bound ([`App::sessions_per_user`]): each user has one index item listing
+//! `MAX_SESSIONS` as a per-user bound ([`Sessions::per_user`]): each user has one index item listing
 //! their logged-in sessions, oldest first; a login beyond the bound ends
 //! the oldest. One read and one conditional write per login, whatever the
 //! size of the table — nothing counts sessions across the table.
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::App;
 use crate::crypto;
-use crate::session::SessionId;
+use crate::session::{SessionId, Sessions};
 use crate::store::StoreError;
 
 /// How long an index item outlives its last login. A session that is still
@@ -24,17 +23,22 @@ struct Entry {
 
 /// Records that `id` now holds a login of `user_id` and ends the user's
 /// oldest sessions beyond `MAX_SESSIONS`. Returns how many were ended.
-pub async fn admit(app: &App, user_id: &str, id: &SessionId) -> Result<usize, StoreError> {
+pub async fn admit(
+    sessions: Sessions<'_>,
+    user_id: &str,
+    id: &SessionId,
+) -> Result<usize, StoreError> {
     let key = format!(
         "user-sessions#{}",
         crypto::sha256_hex(&format!("user:{user_id}"))
     );
     let mine = id.storage_key();
-    let max = app.sessions_per_user;
+    let max = sessions.per_user;
+    let records = sessions.stores.records;
     // Two logins of one user racing: the loser re-reads and tries again.
     for _ in 0..3 {
-        let now = app.clock.now_ms();
-        let current = app.records.get_record(&key, now).await?;
+        let now = sessions.stores.now_ms();
+        let current = records.get_record(&key, now).await?;
         let mut entries: Vec<Entry> = current
             .as_ref()
             .and_then(|record| serde_json::from_slice(&record.data).ok())
@@ -50,20 +54,19 @@ pub async fn admit(app: &App, user_id: &str, id: &SessionId) -> Result<usize, St
         let data = serde_json::to_vec(&entries).expect("the index serialises");
         let expires = now.saturating_add(INDEX_LIFETIME_MS);
         let written = match &current {
-            Some(record) => app
-                .records
+            Some(record) => records
                 .update_record(&key, &data, expires, record.version)
                 .await
                 .map(drop),
-            None => app.records.create_record(&key, &data, expires, now).await,
+            None => records.create_record(&key, &data, expires, now).await,
         };
         match written {
             Ok(()) => {
                 // An evicted id could be valid without an item for at most
                 // one idle TTL more; the tombstone covers that.
-                let until = app.expiry.deadline(now);
+                let until = sessions.expiry.deadline(now);
                 for entry in &evicted {
-                    app.store.end(&entry.k, until, now).await?;
+                    sessions.stored.end(&entry.k, until, now).await?;
                 }
                 return Ok(evicted.len());
             }

@@ -10,10 +10,12 @@
 mod dynamo;
 mod memory;
 mod records;
+mod stores;
 
 pub use dynamo::{ATTEMPT_TIMEOUT, Connection, DynamoStore, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 pub use memory::{CAPPED_PREFIX, MemoryStore, per_user_share};
 pub use records::{Record, RecordStore};
+pub use stores::Stores;
 
 /// The one error type of the store boundary.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

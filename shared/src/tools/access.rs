@@ -3,11 +3,9 @@
 //! pair, and turn upstream failures into messages an agent can act on.
 
 use crate::domain::Secret;
-use crate::oauth::upstream::GrantHome;
 use crate::protocol::Era;
-use crate::session::renew::SessionHome;
-use crate::upstream::renewal::{self, TokenHome};
-use crate::upstream::{ApiClient, TokenSet, UpstreamError, with_fresh_token};
+use crate::renewal::{self, GrantHome, SessionHome};
+use crate::upstream::{ApiClient, TokenSet, UpstreamError};
 
 use super::{Context, Credential, ToolOutput};
 
@@ -25,7 +23,7 @@ pub async fn read<T, F>(
 where
     F: Future<Output = Result<T, UpstreamError>>,
 {
-    let api = cx.app.upstream.api.clone();
+    let api = cx.upstream.api.clone();
     let fetch = |token| fetch(api.clone(), token);
     let result = match cx.credential() {
         Credential::None => {
@@ -39,8 +37,9 @@ where
             read_as_session(cx, &tokens, fetch).await
         }
         Credential::Grant(grant) => {
-            let home = GrantHome::new(cx.app, grant);
-            read_with(cx.app, &home, &grant.login.tokens, fetch).await
+            let home = GrantHome::new(cx.stores(), grant);
+            let (auth, clock) = (&cx.upstream.auth, cx.stores().clock);
+            renewal::read(&home, &grant.login.tokens, auth, clock, fetch).await
         }
         // The client (or the operator) owns these tokens' renewal.
         Credential::Bearer(bearer) => fetch(bearer.token.clone()).await,
@@ -64,42 +63,13 @@ where
     let Some(id) = cx.session.as_ref().map(|open| open.id.clone()) else {
         return Err(UpstreamError::Unauthorized("no session".into()));
     };
-    let home = SessionHome::new(cx.app, &id);
-    let result = read_with(cx.app, &home, tokens, fetch).await;
+    let home = SessionHome::new(cx.sessions, &id);
+    let (auth, clock) = (&cx.upstream.auth, cx.stores().clock);
+    let result = renewal::read(&home, tokens, auth, clock, fetch).await;
     if let (Some(stored), Some(open)) = (home.latest(), cx.session.as_mut()) {
         open.stored = stored;
     }
     result
-}
-
-/// One read with `tokens`, renewing them through `home` when needed.
-async fn read_with<T, F>(
-    app: &crate::app::App,
-    home: &dyn TokenHome,
-    tokens: &TokenSet,
-    fetch: impl Fn(Secret) -> F,
-) -> Result<T, UpstreamError>
-where
-    F: Future<Output = Result<T, UpstreamError>>,
-{
-    let outcome = with_fresh_token(
-        tokens,
-        app.clock.now_secs(),
-        |stale| async move {
-            renewal::renew(home, &app.upstream.auth, app.clock.as_ref(), &stale).await
-        },
-        fetch,
-    )
-    .await;
-    match outcome.result {
-        // The renewal worked, so the login holds; the token it gave was
-        // refused all the same (expired on the way, or the login ended
-        // upstream just now: the next renewal tells).
-        Err(UpstreamError::Unauthorized(_)) if outcome.renewed.is_some() => {
-            Err(UpstreamError::RenewedTokenRefused)
-        }
-        result => result,
-    }
 }
 
 /// The agent-facing message for an upstream failure.

@@ -48,10 +48,9 @@ impl Context<'_> {
         if let Some(login) = self.login() {
             return Credential::Session(login);
         }
-        let config = &self.app.config;
-        match &config.api_token {
-            Some(token) if config.single_tenant => Credential::SingleTenant(token),
-            _ => Credential::None,
+        match self.single_tenant {
+            Some(token) => Credential::SingleTenant(token),
+            None => Credential::None,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::access::explain;
 use super::output::arguments;
 use super::{Context, Credential, Docs, Tool, ToolFailure, ToolOutput, annotations, schema};
 use crate::domain::{Email, Secret};
-use crate::limits::password::{self, Throttle, Throttled};
+use crate::limits::password::{self, Throttled};
 use crate::protocol::Era;
 use crate::protocol::tool;
 use crate::session::Login as SessionLogin;
@@ -124,13 +124,13 @@ impl Tool for Login {
         // asked (and before an attempt is counted).
         if let Some(open) = &cx.session {
             let key = crate::session::stored::key_of(&open.id.storage_key());
-            if let Err(err) = cx.app.store.records().room_for(&key, now).await {
+            if let Err(err) = cx.sessions.stored.records().room_for(&key, now).await {
                 return Ok(ToolOutput::error(format!(
                     "login is not possible right now: {err} — try again later; the password was not checked"
                 )));
             }
         }
-        let throttle = Throttle::of(cx.app);
+        let throttle = cx.throttle;
         match password::admit(throttle, &email, cx.client, now).await {
             Ok(()) => {}
             Err(Throttled::Attempts(wait)) => {
@@ -149,7 +149,7 @@ impl Tool for Login {
                 ));
             }
         }
-        let upstream = cx.app.upstream.clone();
+        let upstream = cx.upstream.clone();
         let grant = match upstream
             .auth
             .password_grant_for(&email, &input.password, cx.client.ip())
@@ -167,7 +167,7 @@ impl Tool for Login {
         // MAX_SESSIONS per user: count this session in, ending the user's
         // oldest beyond the bound (first, so the room is there).
         if let Some(open) = &cx.session {
-            match per_user::admit(cx.app, &me.user_id, &open.id).await {
+            match per_user::admit(cx.sessions, &me.user_id, &open.id).await {
                 Ok(0) => {}
                 Ok(ended) => {
                     tracing::info!(ended, "the user's oldest sessions ended (MAX_SESSIONS)")

@@ -70,7 +70,7 @@ impl Tool for Logout {
         }
         // The local login is gone either way; a failed upstream logout only
         // leaves a refresh token nobody holds any more to expire by itself.
-        let upstream = cx.app.upstream.clone();
+        let upstream = cx.upstream.clone();
         if let Err(err) = upstream.auth.logout(&login.tokens.access_token).await {
             tracing::info!(error = %err, "upstream logout failed after the local logout");
         }
@@ -83,7 +83,7 @@ impl Tool for Logout {
 
 /// Mode A: logging out revokes the connector's grant.
 async fn sign_out(cx: &Context<'_>, grant: &GrantAccess) -> ToolOutput {
-    match crate::oauth::revoke_grant(cx.app, &grant.grant_id).await {
+    match crate::oauth::revoke_grant(cx.stores(), &grant.grant_id).await {
         Ok(()) => ToolOutput::text(format!(
             "Signed out {}: this connector's tokens are revoked. Reconnect the connector to sign in again.",
             grant.login.me.email

@@ -133,7 +133,7 @@ impl Tool for Status {
                 // The server does not verify a bearer's signature, so its
                 // claims say nothing until the backend has accepted it: ask
                 // the backend who it is, and report only what it says.
-                let upstream = cx.app.upstream.clone();
+                let upstream = cx.upstream.clone();
                 match upstream.api.me(&bearer.token).await {
                     Ok(me) => {
                         // Accepted by the backend, so its expiry is genuine.

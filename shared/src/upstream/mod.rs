@@ -2,18 +2,14 @@
 
 pub mod dashboard;
 mod error;
-pub mod home;
 mod http;
 pub mod jwt;
-mod lifecycle;
 mod malgomo;
-pub mod renewal;
 mod supabase;
 mod tokens;
 
 pub use error::UpstreamError;
 pub use http::{HttpSettings, build_client, parse_answer};
-pub use lifecycle::{Outcome, with_fresh_token};
 pub use malgomo::{ApiClient, Me};
 pub use supabase::{AuthClient, Grant};
 pub use tokens::TokenSet;

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use malgomo::upstream::{Me, Outcome, TokenSet, UpstreamError, with_fresh_token};
+use malgomo::renewal::{Outcome, with_fresh_token};
+use malgomo::upstream::{Me, TokenSet, UpstreamError};
 
 use crate::helpers::{OWNER_A, TestUpstream, now};
 

@@ -7,67 +7,84 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use malgomo::clock::SystemClock;
 use malgomo::domain::Secret;
-use malgomo::upstream::renewal::{self, Held, TokenHome, Write};
+use malgomo::renewal::{self, Home, Keeper};
+use malgomo::store::StoreError;
 use malgomo::upstream::{AuthClient, TokenSet, UpstreamError, build_client};
 
 use crate::helpers::{Canned, OWNER_A, TestUpstream, now, settings};
 
-/// A record holding a token set, its lease and version, whose writes can
-/// be made to fail with a storage fault.
-struct Home {
-    state: Mutex<(TokenSet, Option<i64>, u64)>,
+/// A record holding a token set, its lease and version, whose writes of a
+/// renewed pair can be made to fail with a storage fault.
+struct Kept {
+    state: Mutex<(Tokens, u64)>,
     failing_writes: Mutex<u32>,
 }
 
-impl Home {
+/// The record: the tokens and their lease.
+type Tokens = (TokenSet, Option<i64>);
+
+impl Kept {
     fn new(tokens: TokenSet) -> Self {
         Self {
-            state: Mutex::new((tokens, None, 1)),
+            state: Mutex::new(((tokens, None), 1)),
             failing_writes: Mutex::new(0),
         }
     }
 
     fn tokens(&self) -> TokenSet {
-        self.state.lock().unwrap().0.clone()
+        self.state.lock().unwrap().0.0.clone()
     }
 
     fn lease(&self) -> Option<i64> {
-        self.state.lock().unwrap().1
+        self.state.lock().unwrap().0.1
     }
 }
 
 #[async_trait]
-impl TokenHome for Home {
-    async fn load(&self) -> Result<Held, UpstreamError> {
-        let (tokens, leased_until_ms, version) = self.state.lock().unwrap().clone();
-        Ok(Held {
-            tokens,
-            leased_until_ms,
-            version,
-        })
+impl Keeper for &Kept {
+    type Record = Tokens;
+
+    async fn read(&self) -> Result<(Tokens, u64), UpstreamError> {
+        Ok(self.state.lock().unwrap().clone())
     }
 
-    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError> {
+    fn tokens(&self, record: &Tokens) -> Result<TokenSet, UpstreamError> {
+        Ok(record.0.clone())
+    }
+
+    fn renewed(&self, record: &mut Tokens, tokens: &TokenSet) -> Result<(), UpstreamError> {
+        record.0 = tokens.clone();
+        Ok(())
+    }
+
+    fn lease(record: &Tokens) -> Option<i64> {
+        record.1
+    }
+
+    fn set_lease(record: &mut Tokens, until_ms: Option<i64>) {
+        record.1 = until_ms;
+    }
+
+    async fn dead(&self, record: Tokens) -> Result<Option<Tokens>, UpstreamError> {
+        Ok(Some(record))
+    }
+
+    async fn save(&self, record: &Tokens, expected: u64) -> Result<u64, StoreError> {
+        let mut state = self.state.lock().unwrap();
         {
+            // A write of new tokens is a renewed pair.
             let mut failing = self.failing_writes.lock().unwrap();
-            if *failing > 0 && matches!(write, Write::Renewed(_)) {
+            if *failing > 0 && record.0 != state.0.0 {
                 *failing -= 1;
-                return Err(UpstreamError::Unavailable(
-                    "session storage: throttled".into(),
-                ));
+                return Err(StoreError::Unavailable("throttled".into()));
             }
         }
-        let mut state = self.state.lock().unwrap();
-        if state.2 != version {
-            return Ok(None);
+        if state.1 != expected {
+            return Err(StoreError::Conflict);
         }
-        match write {
-            Write::Lease(until) => state.1 = Some(until),
-            Write::Renewed(tokens) => *state = (tokens.clone(), None, state.2),
-            Write::Dead | Write::Release => state.1 = None,
-        }
-        state.2 += 1;
-        Ok(Some(state.2))
+        state.0 = record.clone();
+        state.1 += 1;
+        Ok(state.1)
     }
 }
 
@@ -86,8 +103,8 @@ async fn a_token_someone_else_renewed_is_handed_back_without_a_refresh() {
     let stale = expired(&t).await;
     let current = t.login(OWNER_A).await.tokens;
     t.sim.reset_counters();
-    let home = Home::new(current.clone());
-    let got = renewal::renew(&home, &t.upstream.auth, &SystemClock, &stale)
+    let kept = Kept::new(current.clone());
+    let got = renewal::renew(&Home::over(&kept), &t.upstream.auth, &SystemClock, &stale)
         .await
         .expect("renewed");
     assert_eq!(got, current);
@@ -102,14 +119,14 @@ async fn a_renewal_by_someone_else_that_has_expired_too_is_renewed_again() {
     let stale = expired(&t).await;
     let renewed_long_ago = expired(&t).await;
     t.sim.reset_counters();
-    let home = Home::new(renewed_long_ago.clone());
-    let got = renewal::renew(&home, &t.upstream.auth, &SystemClock, &stale)
+    let kept = Kept::new(renewed_long_ago.clone());
+    let got = renewal::renew(&Home::over(&kept), &t.upstream.auth, &SystemClock, &stale)
         .await
         .expect("renewed");
     assert!(!got.is_expired_at(now()), "a token that works");
     assert_ne!(got.refresh_token, renewed_long_ago.refresh_token, "rotated");
-    assert_eq!(home.tokens(), got, "stored");
-    assert_eq!(home.lease(), None, "lease released");
+    assert_eq!(kept.tokens(), got, "stored");
+    assert_eq!(kept.lease(), None, "lease released");
     assert_eq!(t.sim.counters().refreshes, 1);
 }
 
@@ -118,14 +135,14 @@ async fn the_lease_holder_stores_its_renewed_pair_through_storage_faults() {
     let t = TestUpstream::spawn().await;
     let stale = expired(&t).await;
     t.sim.reset_counters();
-    let home = Home::new(stale.clone());
-    *home.failing_writes.lock().unwrap() = 3;
-    let got = renewal::renew(&home, &t.upstream.auth, &SystemClock, &stale)
+    let kept = Kept::new(stale.clone());
+    *kept.failing_writes.lock().unwrap() = 3;
+    let got = renewal::renew(&Home::over(&kept), &t.upstream.auth, &SystemClock, &stale)
         .await
         .expect("renewed despite three failed saves");
-    assert_eq!(home.tokens(), got, "the renewed pair is stored");
-    assert_eq!(home.lease(), None, "lease released");
-    assert_eq!(*home.failing_writes.lock().unwrap(), 0, "all faults met");
+    assert_eq!(kept.tokens(), got, "the renewed pair is stored");
+    assert_eq!(kept.lease(), None, "lease released");
+    assert_eq!(*kept.failing_writes.lock().unwrap(), 0, "all faults met");
     assert_eq!(t.sim.counters().refreshes, 1, "one refresh");
 }
 
@@ -134,8 +151,8 @@ async fn only_a_refused_refresh_token_ends_the_login() {
     let t = TestUpstream::spawn().await;
     let mut stale = expired(&t).await;
     stale.refresh_token = Some(Secret::new("never-issued"));
-    let home = Home::new(stale.clone());
-    let err = renewal::renew(&home, &t.upstream.auth, &SystemClock, &stale)
+    let kept = Kept::new(stale.clone());
+    let err = renewal::renew(&Home::over(&kept), &t.upstream.auth, &SystemClock, &stale)
         .await
         .unwrap_err();
     assert!(matches!(err, UpstreamError::Unauthorized(_)), "{err:?}");

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use malgomo::domain::Secret;
-use malgomo::upstream::{Outcome, UpstreamError, with_fresh_token};
+use malgomo::renewal::{Outcome, with_fresh_token};
+use malgomo::upstream::UpstreamError;
 use malgomo_sim::accounts::DEMO_ANON_KEY;
 
 use crate::helpers::{OWNER_A, TestUpstream, now};

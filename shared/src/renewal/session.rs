@@ -1,18 +1,16 @@
-//! A session as a [`TokenHome`](crate::upstream::renewal::TokenHome): the
-//! login's tokens and the refresh lease live in the session record. A dead
-//! login leaves the session, without it.
+//! A session as a token home: the login's tokens and the refresh lease live
+//! in the session record. A dead login leaves the session, without it.
 
 use async_trait::async_trait;
 
-use super::{SessionId, SessionRecord, Versioned};
-use crate::app::App;
+use super::home::{Home, Keeper};
+use crate::session::{SessionId, SessionRecord, Sessions, Versioned};
 use crate::store::StoreError;
-use crate::upstream::home::{Home, Keeper};
 use crate::upstream::{TokenSet, UpstreamError};
 
 /// Where a session's tokens are kept.
 pub struct SessionKeeper<'a> {
-    app: &'a App,
+    sessions: Sessions<'a>,
     id: &'a SessionId,
 }
 
@@ -20,8 +18,8 @@ pub struct SessionKeeper<'a> {
 pub type SessionHome<'a> = Home<SessionKeeper<'a>>;
 
 impl<'a> SessionHome<'a> {
-    pub fn new(app: &'a App, id: &'a SessionId) -> Self {
-        Home::over(SessionKeeper { app, id })
+    pub fn new(sessions: Sessions<'a>, id: &'a SessionId) -> Self {
+        Home::over(SessionKeeper { sessions, id })
     }
 
     /// The session as it now stands, if this home read or wrote it.
@@ -36,10 +34,10 @@ impl Keeper for SessionKeeper<'_> {
     type Record = SessionRecord;
 
     async fn read(&self) -> Result<(SessionRecord, u64), UpstreamError> {
-        let now = self.app.clock.now_ms();
+        let now = self.sessions.stores.now_ms();
         let stored = self
-            .app
-            .store
+            .sessions
+            .stored
             .get(self.id, now)
             .await
             .map_err(|err| UpstreamError::Unavailable(format!("session storage: {err}")))?
@@ -76,7 +74,11 @@ impl Keeper for SessionKeeper<'_> {
     }
 
     async fn save(&self, record: &SessionRecord, expected: u64) -> Result<u64, StoreError> {
-        let stored = self.app.store.update(self.id, record, expected).await?;
+        let stored = self
+            .sessions
+            .stored
+            .update(self.id, record, expected)
+            .await?;
         Ok(stored.version)
     }
 }

@@ -1,22 +1,19 @@
-//! A grant as a [`TokenHome`](crate::upstream::renewal::TokenHome): its
-//! upstream Supabase tokens (sealed under the grant key) and the refresh
-//! lease live in the grant record, so they are renewed server-side, once
-//! across instances. A dead upstream login revokes the grant: the client's
-//! next request gets 401 and signs in again.
+//! A grant as a token home: its upstream Supabase tokens (sealed under the
+//! grant key) and the refresh lease live in the grant record, so they are
+//! renewed server-side, once across instances. A dead upstream login
+//! revokes the grant: the client's next request gets 401 and signs in
+//! again.
 
 use async_trait::async_trait;
 
-use super::bearer::GrantAccess;
-use super::grants;
-use super::records::{GrantRecord, Loaded, encode, grant_key};
-use crate::app::App;
-use crate::store::StoreError;
-use crate::upstream::home::{Home, Keeper};
+use super::home::{Home, Keeper};
+use crate::oauth::{self, GrantAccess, GrantRecord, Loaded};
+use crate::store::{StoreError, Stores};
 use crate::upstream::{TokenSet, UpstreamError};
 
 /// Where a grant's upstream tokens are kept.
 pub struct GrantKeeper<'a> {
-    app: &'a App,
+    stores: Stores<'a>,
     access: &'a GrantAccess,
 }
 
@@ -24,8 +21,8 @@ pub struct GrantKeeper<'a> {
 pub type GrantHome<'a> = Home<GrantKeeper<'a>>;
 
 impl<'a> GrantHome<'a> {
-    pub fn new(app: &'a App, access: &'a GrantAccess) -> Self {
-        Home::over(GrantKeeper { app, access })
+    pub fn new(stores: Stores<'a>, access: &'a GrantAccess) -> Self {
+        Home::over(GrantKeeper { stores, access })
     }
 }
 
@@ -35,7 +32,7 @@ impl Keeper for GrantKeeper<'_> {
     type Record = Loaded<GrantRecord>;
 
     async fn read(&self) -> Result<(Loaded<GrantRecord>, u64), UpstreamError> {
-        let grant = grants::load_grant(self.app, &self.access.grant_id)
+        let grant = oauth::load_grant(self.stores, &self.access.grant_id)
             .await
             .map_err(|err| UpstreamError::Unavailable(err.description))?
             .ok_or_else(revoked)?;
@@ -45,7 +42,7 @@ impl Keeper for GrantKeeper<'_> {
 
     fn tokens(&self, grant: &Loaded<GrantRecord>) -> Result<TokenSet, UpstreamError> {
         let (id, key) = (&self.access.grant_id, &self.access.key);
-        let login = grants::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
+        let login = oauth::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
         Ok(login.tokens)
     }
 
@@ -55,9 +52,9 @@ impl Keeper for GrantKeeper<'_> {
         tokens: &TokenSet,
     ) -> Result<(), UpstreamError> {
         let (id, key) = (&self.access.grant_id, &self.access.key);
-        let mut login = grants::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
+        let mut login = oauth::open_login(id, key, &grant.value.upstream).ok_or_else(revoked)?;
         login.tokens = tokens.clone();
-        grant.value.upstream = grants::seal_login(id, key, &login);
+        grant.value.upstream = oauth::seal_login(id, key, &login);
         Ok(())
     }
 
@@ -73,22 +70,14 @@ impl Keeper for GrantKeeper<'_> {
         &self,
         _grant: Loaded<GrantRecord>,
     ) -> Result<Option<Loaded<GrantRecord>>, UpstreamError> {
-        grants::revoke(self.app, &self.access.grant_id)
+        oauth::revoke_grant(self.stores, &self.access.grant_id)
             .await
             .map_err(|err| UpstreamError::Unavailable(err.description))?;
         Ok(None)
     }
 
     async fn save(&self, grant: &Loaded<GrantRecord>, expected: u64) -> Result<u64, StoreError> {
-        self.app
-            .records
-            .update_record(
-                &grant_key(&self.access.grant_id),
-                &encode(&grant.value),
-                grant.expires_at_ms,
-                expected,
-            )
-            .await
+        oauth::save_grant(self.stores, &self.access.grant_id, grant, expected).await
     }
 }
 

@@ -4,15 +4,14 @@
 //! upstream may revoke the whole family. So a refresh is guarded by a lease
 //! in the record that holds the tokens, taken with a conditional write: one
 //! caller refreshes and stores the new pair; the others wait and use it.
-//! Sessions and OAuth grants hold tokens; each is a [`TokenHome`] through
-//! the one generic [`super::home::Home`].
+//! Sessions and OAuth grants hold tokens; each is a [`Home`] over its
+//! [`Keeper`](super::Keeper).
 
 use std::time::Duration;
 
-use async_trait::async_trait;
-
-use super::{AuthClient, TokenSet, UpstreamError};
+use super::home::{Home, Keeper, Write};
 use crate::clock::Clock;
+use crate::upstream::{AuthClient, TokenSet, UpstreamError};
 
 /// How long a lease holds: longer than one upstream refresh can take.
 const LEASE: Duration = Duration::from_secs(20);
@@ -30,44 +29,11 @@ const SAVE_PAUSE: Duration = Duration::from_millis(100);
 /// Lost races (another writer changed the record) before giving up.
 const SAVE_RACES: u32 = 5;
 
-/// The tokens as stored, with their lease and version.
-pub struct Held {
-    pub tokens: TokenSet,
-    pub leased_until_ms: Option<i64>,
-    pub version: u64,
-}
-
-/// What to write into the record.
-#[derive(Clone, Copy)]
-pub enum Write<'a> {
-    /// Take the lease until this instant (Unix ms).
-    Lease(i64),
-    /// The refresh worked: store these tokens, drop the lease.
-    Renewed(&'a TokenSet),
-    /// The upstream refused the refresh token itself: the login is over.
-    /// Nothing else (a storage fault, an unavailable upstream, a refused
-    /// access token) ends a login.
-    Dead,
-    /// The refresh failed for now: just drop the lease.
-    Release,
-}
-
-/// A record that holds a token set: a session, a grant.
-#[async_trait]
-pub trait TokenHome: Send + Sync {
-    /// The stored tokens; `Unauthorized` when the login is gone.
-    async fn load(&self) -> Result<Held, UpstreamError>;
-
-    /// Writes if the stored version is still `version`; the new version, or
-    /// `None` when another writer got there first.
-    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError>;
-}
-
 /// Renews the tokens of `home` whose access token `stale` was found expired
 /// or refused. Spends at most one upstream refresh across all callers
 /// holding the same stale token, on any instance.
-pub async fn renew(
-    home: &dyn TokenHome,
+pub async fn renew<K: Keeper>(
+    home: &Home<K>,
     auth: &AuthClient,
     clock: &dyn Clock,
     stale: &TokenSet,
@@ -115,8 +81,8 @@ pub async fn renew(
 /// again while the record still holds the tokens we renewed, so the new
 /// pair is never lost. A storage fault is tried again, with growing pauses,
 /// for [`SAVE_PATIENCE`] when the result is a renewed pair.
-async fn settle(
-    home: &dyn TokenHome,
+async fn settle<K: Keeper>(
+    home: &Home<K>,
     mut version: u64,
     stale: &TokenSet,
     write: Write<'_>,

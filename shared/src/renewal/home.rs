@@ -1,16 +1,36 @@
-//! The one [`TokenHome`]: a versioned record that holds a token set and its
+//! A token home: a versioned record that holds a token set and its
 //! refresh lease, read and written with conditional updates. What differs
-//! between a session and a grant — where the record is, how its tokens are
-//! read and replaced, what a dead login does to it — is a [`Keeper`]; the
-//! lease, the record last seen and lost races are handled here, once.
+//! between a session and a grant is a [`Keeper`]; the lease, the record
+//! last seen and lost races are handled here, once.
 
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::renewal::{Held, TokenHome, Write};
-use super::{TokenSet, UpstreamError};
 use crate::store::StoreError;
+use crate::upstream::{TokenSet, UpstreamError};
+
+/// The tokens as stored, with their lease and version.
+pub struct Held {
+    pub tokens: TokenSet,
+    pub leased_until_ms: Option<i64>,
+    pub version: u64,
+}
+
+/// What to write into the record.
+#[derive(Clone, Copy)]
+pub enum Write<'a> {
+    /// Take the lease until this instant (Unix ms).
+    Lease(i64),
+    /// The refresh worked: store these tokens, drop the lease.
+    Renewed(&'a TokenSet),
+    /// The upstream refused the refresh token itself: the login is over.
+    /// Nothing else (a storage fault, an unavailable upstream, a refused
+    /// access token) ends a login.
+    Dead,
+    /// The refresh failed for now: just drop the lease.
+    Release,
+}
 
 /// How one kind of record keeps a token set.
 #[async_trait]
@@ -39,8 +59,9 @@ pub trait Keeper: Send + Sync {
     async fn save(&self, record: &Self::Record, expected: u64) -> Result<u64, StoreError>;
 }
 
-/// A [`Keeper`]'s record as a [`TokenHome`], remembering the record it last
-/// read or wrote: a write names a version, and applies to that record.
+/// A [`Keeper`]'s record as the renewal rule reads and writes it,
+/// remembering the record it last read or wrote: a write names a version,
+/// and applies to that record.
 pub struct Home<K: Keeper> {
     keeper: K,
     latest: Mutex<Option<(K::Record, u64)>>,
@@ -65,9 +86,9 @@ impl<K: Keeper> Home<K> {
     }
 }
 
-#[async_trait]
-impl<K: Keeper> TokenHome for Home<K> {
-    async fn load(&self) -> Result<Held, UpstreamError> {
+impl<K: Keeper> Home<K> {
+    /// The stored tokens; `Unauthorized` when the login is gone.
+    pub async fn load(&self) -> Result<Held, UpstreamError> {
         let (record, version) = self.keeper.read().await?;
         let held = self.keeper.tokens(&record).map(|tokens| Held {
             tokens,
@@ -78,7 +99,13 @@ impl<K: Keeper> TokenHome for Home<K> {
         held
     }
 
-    async fn write(&self, version: u64, write: Write<'_>) -> Result<Option<u64>, UpstreamError> {
+    /// Writes if the stored version is still `version`; the new version, or
+    /// `None` when another writer got there first.
+    pub async fn write(
+        &self,
+        version: u64,
+        write: Write<'_>,
+    ) -> Result<Option<u64>, UpstreamError> {
         let last = self
             .latest
             .lock()

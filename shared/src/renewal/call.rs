@@ -1,8 +1,12 @@
-//! Token lifecycle: use the access token, refresh it once when it is expired
-//! or refused, and hand any new token set back for the caller to persist.
+//! The call side of renewal: use the access token, refresh it once when it
+//! is expired or refused, and hand any new token set back for the caller to
+//! persist; and one read through a token home, which does that persisting.
 
-use super::{TokenSet, UpstreamError};
+use super::home::{Home, Keeper};
+use super::lease::renew;
+use crate::clock::Clock;
 use crate::domain::Secret;
+use crate::upstream::{AuthClient, TokenSet, UpstreamError};
 
 /// The result of a call plus the token set minted on the way, if any. The
 /// renewed set must be persisted even when the call itself failed: the old
@@ -50,5 +54,34 @@ where
             result: Err(err),
             renewed: None,
         },
+    }
+}
+
+/// One read with `tokens`, renewing them through `home` when needed.
+pub async fn read<K: Keeper, T, F>(
+    home: &Home<K>,
+    tokens: &TokenSet,
+    auth: &AuthClient,
+    clock: &dyn Clock,
+    fetch: impl Fn(Secret) -> F,
+) -> Result<T, UpstreamError>
+where
+    F: Future<Output = Result<T, UpstreamError>>,
+{
+    let outcome = with_fresh_token(
+        tokens,
+        clock.now_secs(),
+        |stale| async move { renew(home, auth, clock, &stale).await },
+        fetch,
+    )
+    .await;
+    match outcome.result {
+        // The renewal worked, so the login holds; the token it gave was
+        // refused all the same (expired on the way, or the login ended
+        // upstream just now: the next renewal tells).
+        Err(UpstreamError::Unauthorized(_)) if outcome.renewed.is_some() => {
+            Err(UpstreamError::RenewedTokenRefused)
+        }
+        result => result,
     }
 }
