@@ -8,6 +8,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::limits::password::Throttle;
 use crate::limits::streams::StreamSlots;
+use crate::oauth::AuthServer;
 use crate::oauth::metadata::Discovery;
 use crate::session::{Expiry, SessionKey, Sessions, StoredSessions};
 use crate::store::{
@@ -141,6 +142,19 @@ impl App {
             stores: self.stores(),
             expiry: self.expiry,
             per_user: self.sessions_per_user,
+        }
+    }
+
+    /// The authorization server's handle (mode A).
+    pub fn oauth(&self) -> AuthServer<'_> {
+        AuthServer {
+            records: self.records.as_ref(),
+            clock: self.clock.as_ref(),
+            upstream: &self.upstream,
+            throttle: self.throttle(),
+            public_url: self.config.public_url.as_ref(),
+            access_token_ttl: self.config.access_token_ttl,
+            discovery: self.discovery.as_ref(),
         }
     }
 

@@ -49,7 +49,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             };
             cors::decorate(&headers, response)
         }
-        path if oauth::is_oauth_path(path) => oauth::handle(app, request).await,
+        path if oauth::is_oauth_path(path) => oauth::handle(&app.oauth(), request).await,
         "/healthz" if method == Method::GET || method == Method::HEAD => {
             reply::json(StatusCode::OK, &json!({ "status": "ok" }))
         }
@@ -80,7 +80,9 @@ async fn authenticate(app: &App, headers: &http::HeaderMap) -> Result<Auth, Resp
     if !app.config.oauth_enabled() {
         return Ok(Auth::from_headers(headers));
     }
-    Ok(Auth::Granted(oauth::bearer::validate(app, headers).await?))
+    Ok(Auth::Granted(
+        oauth::bearer::validate(&app.oauth(), headers).await?,
+    ))
 }
 
 fn not_allowed(allow: &'static str) -> Response {

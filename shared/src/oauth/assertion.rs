@@ -6,8 +6,8 @@
 
 use serde::Deserialize;
 
+use super::AuthServer;
 use super::OAuthError;
-use crate::app::App;
 use crate::crypto::sha256_hex;
 use crate::store::StoreError;
 
@@ -105,15 +105,19 @@ pub fn check(
 /// Spends the assertion's `jti`: the first use wins everywhere (one store
 /// record, created only if absent, until the assertion could no longer be
 /// accepted anyway).
-pub async fn spend(app: &App, client_id: &str, claims: &Claims) -> Result<(), OAuthError> {
+pub async fn spend(
+    server: &AuthServer<'_>,
+    client_id: &str,
+    claims: &Claims,
+) -> Result<(), OAuthError> {
     let key = format!(
         "jti#{}",
         sha256_hex(&format!("{client_id}\n{}", claims.jti))
     );
     let until_ms = (claims.exp as i64 + SKEW_SECS) * 1000;
-    match app
+    match server
         .records
-        .create_record(&key, b"{}", until_ms, app.clock.now_ms())
+        .create_record(&key, b"{}", until_ms, server.clock.now_ms())
         .await
     {
         Ok(()) => Ok(()),

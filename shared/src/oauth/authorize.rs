@@ -8,21 +8,21 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use url::Url;
 
+use super::AuthServer;
 use super::form::Form;
 use super::page::{self, ClientShown, SignIn};
 use super::pkce::Challenge;
 use super::records::{ClientRecord, PendingRecord, encode, pending_key};
 use super::redirect::RedirectUri;
 use super::{OAuthError, PENDING_TTL, cimd, clients, metadata};
-use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
 use crate::limits::{self, AddressKey};
 use crate::web::Response;
 
 pub const CSRF_COOKIE: &str = "malgomo_csrf";
 
-pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
-    let Some(public_url) = app.config.public_url.as_ref() else {
+pub async fn handle(server: &AuthServer<'_>, request: &http::Request<Bytes>) -> Response {
+    let Some(public_url) = server.public_url else {
         return page::error(
             StatusCode::NOT_FOUND,
             "OAuth is not enabled on this server.",
@@ -34,7 +34,8 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     };
     let from = AddressKey::of_request(request);
     // Each request stores a pending sign-in: limited per address.
-    if let Err(err) = OAuthError::limit(app, &limits::AUTHORIZE, from, "sign-in requests").await {
+    if let Err(err) = OAuthError::limit(server, &limits::AUTHORIZE, from, "sign-in requests").await
+    {
         let mut response = page::error(err.status, &format!("{}.", capitalized(&err.description)));
         if let Some(wait) = err.retry_after {
             response
@@ -43,7 +44,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         }
         return response;
     }
-    let (client, redirect, given) = match trusted_redirect(app, &form, from).await {
+    let (client, redirect, given) = match trusted_redirect(server, &form, from).await {
         Ok(trusted) => trusted,
         Err(message) => return page::error(StatusCode::BAD_REQUEST, &message),
     };
@@ -90,9 +91,9 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         scope,
         csrf_hash: sha256_hex(&csrf),
     };
-    let now = app.clock.now_ms();
+    let now = server.clock.now_ms();
     let ttl = PENDING_TTL.as_millis() as i64;
-    if let Err(err) = app
+    if let Err(err) = server
         .records
         .create_record(&pending_key(&request_id), &encode(&pending), now + ttl, now)
         .await
@@ -120,14 +121,14 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
 
 /// The client and the redirect URI it asked for, once both check out.
 async fn trusted_redirect(
-    app: &App,
+    server: &AuthServer<'_>,
     form: &Form,
     from: AddressKey,
 ) -> Result<(ClientRecord, Url, Option<String>), String> {
     let client_id = form
         .get("client_id")
         .ok_or("The request names no client (client_id is missing).")?;
-    let client = clients::find(app, client_id, from)
+    let client = clients::find(server, client_id, from)
         .await
         .map_err(|err| match err.retry_after {
             Some(_) => format!("{}.", capitalized(&err.description)),

@@ -7,10 +7,10 @@ use std::fmt;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::json;
 
+use super::AuthServer;
 use super::grants::{self, GrantKey};
 use super::metadata;
 use super::records::{AccessRecord, access_key, load};
-use crate::app::App;
 use crate::crypto::sha256_hex;
 use crate::session::Login;
 use crate::web::{Response, reply};
@@ -33,17 +33,20 @@ impl fmt::Debug for GrantAccess {
     }
 }
 
-pub async fn validate(app: &App, headers: &HeaderMap) -> Result<GrantAccess, Response> {
-    let Some(public_url) = app.config.public_url.as_ref() else {
-        return Err(challenge(app, None));
+pub async fn validate(
+    server: &AuthServer<'_>,
+    headers: &HeaderMap,
+) -> Result<GrantAccess, Response> {
+    let Some(public_url) = server.public_url else {
+        return Err(challenge(server, None));
     };
     let Some(token) = bearer(headers) else {
-        return Err(challenge(app, None));
+        return Err(challenge(server, None));
     };
-    let invalid = |why: &str| challenge(app, Some(why));
-    let now = app.clock.now_ms();
+    let invalid = |why: &str| challenge(server, Some(why));
+    let now = server.clock.now_ms();
     let key_name = access_key(token);
-    let access = match load::<AccessRecord>(app.records.as_ref(), &key_name, now).await {
+    let access = match load::<AccessRecord>(server.records, &key_name, now).await {
         Ok(Some(access)) => access.value,
         Ok(None) => return Err(invalid("the access token is unknown, expired or revoked")),
         Err(err) => return Err(err.into_response()),
@@ -51,7 +54,7 @@ pub async fn validate(app: &App, headers: &HeaderMap) -> Result<GrantAccess, Res
     if access.resource != metadata::resource(public_url) {
         return Err(invalid("the access token is for another resource"));
     }
-    let grant = match grants::load_grant(app.stores(), &access.grant_id).await {
+    let grant = match grants::load_grant(server.stores(), &access.grant_id).await {
         Ok(Some(grant)) => grant,
         Ok(None) => return Err(invalid("the grant behind this token was revoked")),
         Err(err) => return Err(err.into_response()),
@@ -79,11 +82,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// 401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="mcp"`
 /// (plus `error="invalid_token"` when a token was presented).
-pub fn challenge(app: &App, invalid: Option<&str>) -> Response {
-    let metadata_url = app
-        .config
+pub fn challenge(server: &AuthServer<'_>, invalid: Option<&str>) -> Response {
+    let metadata_url = server
         .public_url
-        .as_ref()
         .map(metadata::resource_metadata_url)
         .unwrap_or_default();
     let mut value = format!(

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AuthServer;
 use super::OAuthError;
 use super::client_name::ClientName;
 use super::fetch::{self, FetchError};
@@ -14,7 +15,6 @@ use super::jwks::{ClientKeys, KeySource};
 use super::jws::{Alg, Jwks};
 use super::records::{ClientRecord, encode, load};
 use super::redirect::RedirectUri;
-use crate::app::App;
 use crate::crypto::sha256_hex;
 use crate::limits::AddressKey;
 
@@ -51,19 +51,19 @@ pub fn is_document_url(client_id: &str) -> bool {
 }
 
 pub async fn client(
-    app: &App,
+    server: &AuthServer<'_>,
     url: &str,
     from: AddressKey,
 ) -> Result<Option<ClientRecord>, OAuthError> {
     let key = format!("cimd#{}", sha256_hex(url));
-    let now = app.clock.now_ms();
-    let cached = load::<Cached>(app.records.as_ref(), &key, now).await?;
+    let now = server.clock.now_ms();
+    let cached = load::<Cached>(server.records, &key, now).await?;
     if let Some(cached) = &cached
         && now - cached.value.fetched_at_ms < FRESH_FOR_MS
     {
         return Ok(Some(cached.value.client.clone()));
     }
-    match fetch(app, url, from).await {
+    match fetch(server, url, from).await {
         Ok(client) => {
             let entry = Cached {
                 client: client.clone(),
@@ -71,13 +71,14 @@ pub async fn client(
             };
             let data = encode(&entry);
             let stored = match &cached {
-                Some(old) => app
+                Some(old) => server
                     .records
                     .update_record(&key, &data, now + KEEP_FOR_MS, old.version)
                     .await
                     .map(|_| ()),
                 None => {
-                    app.records
+                    server
+                        .records
                         .create_record(&key, &data, now + KEEP_FOR_MS, now)
                         .await
                 }
@@ -98,16 +99,20 @@ pub async fn client(
     }
 }
 
-async fn fetch(app: &App, raw: &str, from: AddressKey) -> Result<ClientRecord, FetchError> {
-    fetch::check_url(app, raw).map_err(|e| FetchError::Failed(format!("client_id {e}")))?;
-    let body = fetch::get(app, raw, from, MAX_BYTES).await?;
+async fn fetch(
+    server: &AuthServer<'_>,
+    raw: &str,
+    from: AddressKey,
+) -> Result<ClientRecord, FetchError> {
+    fetch::check_url(server, raw).map_err(|e| FetchError::Failed(format!("client_id {e}")))?;
+    let body = fetch::get(server, raw, from, MAX_BYTES).await?;
     let document: Document = serde_json::from_slice(&body)
         .map_err(|e| FetchError::Failed(format!("not client metadata: {e}")))?;
-    record(app, raw, document).map_err(FetchError::Failed)
+    record(server, raw, document).map_err(FetchError::Failed)
 }
 
 /// The client a fetched document describes, when it is one we accept.
-fn record(app: &App, raw: &str, document: Document) -> Result<ClientRecord, String> {
+fn record(server: &AuthServer<'_>, raw: &str, document: Document) -> Result<ClientRecord, String> {
     if document.client_id != raw {
         return Err("the document's client_id differs from its URL".into());
     }
@@ -123,7 +128,7 @@ fn record(app: &App, raw: &str, document: Document) -> Result<ClientRecord, Stri
         .unwrap_or_else(|| "none".into());
     let keys = match auth_method.as_str() {
         "none" => None,
-        "private_key_jwt" => Some(keys(app, &document)?),
+        "private_key_jwt" => Some(keys(server, &document)?),
         _ => {
             return Err("a metadata-document client must use token_endpoint_auth_method none or private_key_jwt".into());
         }
@@ -141,17 +146,17 @@ fn record(app: &App, raw: &str, document: Document) -> Result<ClientRecord, Stri
         },
         client_uri: document.client_uri,
         scope: document.scope,
-        issued_at: app.clock.now_secs(),
+        issued_at: server.clock.now_secs(),
         keys,
     })
 }
 
 /// The keys of a `private_key_jwt` document: a `jwks_uri` or an inline
 /// `jwks` (exactly one), and the algorithms it may sign with.
-fn keys(app: &App, document: &Document) -> Result<ClientKeys, String> {
+fn keys(server: &AuthServer<'_>, document: &Document) -> Result<ClientKeys, String> {
     let source = match (&document.jwks_uri, &document.jwks) {
         (Some(uri), None) => {
-            fetch::check_url(app, uri).map_err(|e| format!("jwks_uri {e}"))?;
+            fetch::check_url(server, uri).map_err(|e| format!("jwks_uri {e}"))?;
             KeySource::Uri(uri.clone())
         }
         (None, Some(jwks)) => KeySource::Inline(jwks.clone()),

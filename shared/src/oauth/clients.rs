@@ -5,27 +5,27 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 
+use super::AuthServer;
 use super::form::Form;
 use super::jws::Parsed;
 use super::records::{ClientRecord, client_key, load};
 use super::{CLIENT_TTL, OAuthError, assertion, cimd, jwks, metadata};
-use crate::app::App;
 use crate::crypto::{same, sha256_hex};
 use crate::limits::AddressKey;
 
 /// The client named `client_id`; a metadata document may be fetched for
 /// it, which counts against the asking address's limit.
 pub async fn find(
-    app: &App,
+    server: &AuthServer<'_>,
     client_id: &str,
     from: AddressKey,
 ) -> Result<Option<ClientRecord>, OAuthError> {
     if cimd::is_document_url(client_id) {
-        return cimd::client(app, client_id, from).await;
+        return cimd::client(server, client_id, from).await;
     }
-    let now = app.clock.now_ms();
+    let now = server.clock.now_ms();
     Ok(
-        load::<ClientRecord>(app.records.as_ref(), &client_key(client_id), now)
+        load::<ClientRecord>(server.records, &client_key(client_id), now)
             .await?
             .map(|loaded| loaded.value),
     )
@@ -36,7 +36,7 @@ pub async fn find(
 /// the form, or (public clients) `client_id` alone. A presented assertion
 /// must verify — a failure is never downgraded to `none`.
 pub async fn authenticate(
-    app: &App,
+    server: &AuthServer<'_>,
     request: &http::Request<bytes::Bytes>,
     form: &Form,
 ) -> Result<ClientRecord, OAuthError> {
@@ -47,7 +47,7 @@ pub async fn authenticate(
                 "use one client authentication method, not several",
             ));
         }
-        return by_assertion(app, request, form, token).await;
+        return by_assertion(server, request, form, token).await;
     }
     if form.get("client_assertion_type").is_some() {
         return Err(OAuthError::invalid_request(
@@ -63,7 +63,7 @@ pub async fn authenticate(
             form.get("client_secret").map(str::to_owned),
         ),
     };
-    let client = find(app, &client_id, AddressKey::of_request(request))
+    let client = find(server, &client_id, AddressKey::of_request(request))
         .await?
         .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
     match (&client.secret_hash, secret) {
@@ -82,7 +82,7 @@ pub async fn authenticate(
 /// `private_key_jwt` (RFC 7523 §2.2): the client named by the form, or by
 /// the assertion's issuer, signed this assertion for us just now.
 async fn by_assertion(
-    app: &App,
+    server: &AuthServer<'_>,
     request: &http::Request<bytes::Bytes>,
     form: &Form,
     token: &str,
@@ -102,7 +102,7 @@ async fn by_assertion(
         })?,
     };
     let from = AddressKey::of_request(request);
-    let client = find(app, &client_id, from)
+    let client = find(server, &client_id, from)
         .await?
         .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
     let Some(keys) = &client.keys else {
@@ -110,21 +110,21 @@ async fn by_assertion(
             "this client has no keys to verify a client assertion with",
         ));
     };
-    let payload = jwks::verify(app, &client.client_id, keys, &parsed, from).await?;
+    let payload = jwks::verify(server, &client.client_id, keys, &parsed, from).await?;
     let claims = assertion::check(
         payload,
         &client.client_id,
-        &audiences(app, request),
-        app.clock.now_secs(),
+        &audiences(server, request),
+        server.clock.now_secs(),
     )?;
-    assertion::spend(app, &client.client_id, &claims).await?;
+    assertion::spend(server, &client.client_id, &claims).await?;
     Ok(client)
 }
 
 /// What an assertion's `aud` may name: our issuer, our token endpoint, or
 /// the endpoint it is presented to.
-fn audiences(app: &App, request: &http::Request<bytes::Bytes>) -> Vec<String> {
-    let Some(public_url) = &app.config.public_url else {
+fn audiences(server: &AuthServer<'_>, request: &http::Request<bytes::Bytes>) -> Vec<String> {
+    let Some(public_url) = server.public_url else {
         return Vec::new();
     };
     let issuer = metadata::issuer(public_url);
@@ -139,20 +139,20 @@ fn audiences(app: &App, request: &http::Request<bytes::Bytes>) -> Vec<String> {
 /// its expiry to [`CLIENT_TTL`] ahead once less than half of that is left —
 /// at once for a new client (registered for a day), then about every two
 /// weeks. Clients that never get a token still expire within a day.
-pub async fn keep_alive(app: &App, client_id: &str) {
+pub async fn keep_alive(server: &AuthServer<'_>, client_id: &str) {
     if cimd::is_document_url(client_id) {
         return;
     }
-    let now = app.clock.now_ms();
+    let now = server.clock.now_ms();
     let key = client_key(client_id);
     let ttl = CLIENT_TTL.as_millis() as i64;
-    let Ok(Some(record)) = app.records.get_record(&key, now).await else {
+    let Ok(Some(record)) = server.records.get_record(&key, now).await else {
         return;
     };
     if record.expires_at_ms - now > ttl / 2 {
         return;
     }
-    if let Err(err) = app
+    if let Err(err) = server
         .records
         .update_record(&key, &record.data, now + ttl, record.version)
         .await

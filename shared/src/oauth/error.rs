@@ -42,16 +42,13 @@ impl OAuthError {
     /// Counts one `what` for `from` under `limit`: a refusal, or a store
     /// failure, comes back as the error to answer.
     pub async fn limit(
-        app: &crate::app::App,
+        server: &super::AuthServer<'_>,
         limit: &crate::limits::Limit,
         from: crate::limits::AddressKey,
         what: &str,
     ) -> Result<(), Self> {
-        let now = app.clock.now_ms();
-        match limit
-            .count(app.records.as_ref(), &from.to_string(), now)
-            .await
-        {
+        let now = server.clock.now_ms();
+        match limit.count(server.records, &from.to_string(), now).await {
             Ok(()) => Ok(()),
             Err(crate::limits::Refused::Over(wait)) => Err(Self::rate_limited(what, wait)),
             Err(crate::limits::Refused::Store(err)) => Err(err.into()),

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::AuthServer;
 use super::{OAuthError, ssrf};
-use crate::app::App;
 use crate::limits::{self, AddressKey};
 
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -26,40 +26,41 @@ pub enum FetchError {
 /// Whether `url` may be fetched at all: https, or plain http on loopback
 /// when `PUBLIC_URL` is itself loopback (local development and tests);
 /// never with a fragment or credentials.
-pub fn check_url(app: &App, raw: &str) -> Result<Url, String> {
+pub fn check_url(server: &AuthServer<'_>, raw: &str) -> Result<Url, String> {
     let url = Url::parse(raw).map_err(|_| "not a URL".to_owned())?;
     let allowed_scheme =
-        url.scheme() == "https" || (loopback_allowed(app) && url.scheme() == "http");
+        url.scheme() == "https" || (loopback_allowed(server) && url.scheme() == "http");
     if !allowed_scheme || url.fragment().is_some() || !url.username().is_empty() {
         return Err("must be an https URL without fragment or credentials".into());
     }
     Ok(url)
 }
 
-fn loopback_allowed(app: &App) -> bool {
-    app.config
+fn loopback_allowed(server: &AuthServer<'_>) -> bool {
+    server
         .public_url
-        .as_ref()
         .is_some_and(crate::config::is_loopback_host)
 }
 
 /// GETs `raw` for `from`, answering at most `max_bytes` of a 2xx body.
 pub async fn get(
-    app: &App,
+    server: &AuthServer<'_>,
     raw: &str,
     from: AddressKey,
     max_bytes: usize,
 ) -> Result<Vec<u8>, FetchError> {
     // Each outbound fetch costs up to FETCH_TIMEOUT: limited per address.
-    OAuthError::limit(app, &limits::METADATA_FETCH, from, "metadata fetches")
+    OAuthError::limit(server, &limits::METADATA_FETCH, from, "metadata fetches")
         .await
         .map_err(FetchError::Refused)?;
-    fetch(app, raw, max_bytes).await.map_err(FetchError::Failed)
+    fetch(server, raw, max_bytes)
+        .await
+        .map_err(FetchError::Failed)
 }
 
-async fn fetch(app: &App, raw: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let url = check_url(app, raw)?;
-    let loopback_allowed = loopback_allowed(app);
+async fn fetch(server: &AuthServer<'_>, raw: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let url = check_url(server, raw)?;
+    let loopback_allowed = loopback_allowed(server);
     // A loopback PUBLIC_URL may fetch from plain loopback; nothing else
     // that is not global unicast, ever.
     let reachable = |ip: IpAddr| {

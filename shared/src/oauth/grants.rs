@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AuthServer;
 use super::OAuthError;
 use super::records::{AccessRecord, GrantRecord, Loaded, access_key, encode, grant_key, load};
-use crate::app::App;
 use crate::crypto::{derive_key, open, random_bytes, random_token, seal, sha256_hex};
 use crate::session::Login;
 use crate::store::{StoreError, Stores};
@@ -106,7 +106,7 @@ pub fn open_login(grant_id: &str, key: &GrantKey, sealed: &[u8]) -> Option<Login
 
 /// Creates a grant for a signed-in user; returns its id and key.
 pub async fn create(
-    app: &App,
+    server: &AuthServer<'_>,
     client_id: &str,
     scope: &str,
     resource: &str,
@@ -126,8 +126,9 @@ pub async fn create(
         retired: Vec::new(),
         lease_until_ms: None,
     };
-    let now = app.clock.now_ms();
-    app.records
+    let now = server.clock.now_ms();
+    server
+        .records
         .create_record(
             &grant_key(&grant_id),
             &encode(&record),
@@ -177,14 +178,14 @@ pub async fn revoke(stores: Stores<'_>, grant_id: &str) -> Result<(), OAuthError
 /// replaces with a handoff of the new pair). `Err(Conflict)`-style races
 /// surface as `Ok(None)` so the caller can re-read and decide again.
 pub async fn issue(
-    app: &App,
+    server: &AuthServer<'_>,
     grant_id: &str,
     key: &GrantKey,
     grant: &Loaded<GrantRecord>,
     rotated_from: Option<&str>,
 ) -> Result<Option<Pair>, OAuthError> {
-    let now = app.clock.now_ms();
-    let ttl = app.config.access_token_ttl.as_millis() as i64;
+    let now = server.clock.now_ms();
+    let ttl = server.access_token_ttl.as_millis() as i64;
     let access_token = random_token("mga_");
     let refresh_token = format!("mgr_{grant_id}.{}", random_token(""));
     let pair = Pair {
@@ -223,10 +224,11 @@ pub async fn issue(
         expires_at_ms: now + ttl,
         wrapped_key: wrap("access", &access_token, &access_aad, key),
     };
-    app.records
+    server
+        .records
         .create_record(&access_aad, &encode(&access), now + ttl, now)
         .await?;
-    let rotated = app
+    let rotated = server
         .records
         .update_record(
             &grant_aad,
@@ -239,7 +241,7 @@ pub async fn issue(
         Ok(_) => Ok(Some(pair)),
         // A conflict may be our own write whose answer was lost and retried.
         Err(crate::store::StoreError::Conflict) => {
-            let landed = load_grant(app.stores(), grant_id)
+            let landed = load_grant(server.stores(), grant_id)
                 .await?
                 .is_some_and(|now| {
                     now.value.refresh_hash.as_deref() == record.refresh_hash.as_deref()
@@ -248,7 +250,7 @@ pub async fn issue(
                 return Ok(Some(pair));
             }
             // Lost the race: nobody holds this access token; drop it.
-            if let Err(err) = app.records.delete_record(&access_aad).await {
+            if let Err(err) = server.records.delete_record(&access_aad).await {
                 tracing::warn!(error = %err, "an unissued access token was not removed; it expires unused");
             }
             Ok(None)

@@ -7,11 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AuthServer;
 use super::OAuthError;
 use super::fetch::{self, FetchError};
 use super::jws::{Alg, Jwks, JwsError, Parsed};
 use super::records::{Loaded, encode, load};
-use crate::app::App;
 use crate::crypto::sha256_hex;
 use crate::limits::AddressKey;
 
@@ -52,7 +52,7 @@ struct Cached {
 
 /// The payload of `token`, verified under one of `client_id`'s keys.
 pub async fn verify<'a>(
-    app: &App,
+    server: &AuthServer<'_>,
     client_id: &str,
     keys: &ClientKeys,
     token: &'a Parsed<'a>,
@@ -65,8 +65,8 @@ pub async fn verify<'a>(
     // Keyed by the URI too: a document that moves its keys is not
     // answered with the old set.
     let key = format!("jwks#{}", sha256_hex(&format!("{client_id}\n{uri}")));
-    let now = app.clock.now_ms();
-    let cached = load::<Cached>(app.records.as_ref(), &key, now).await?;
+    let now = server.clock.now_ms();
+    let cached = load::<Cached>(server.records, &key, now).await?;
     let jwks = match &cached {
         Some(c)
             if now - c.value.fetched_at_ms < FRESH_FOR_MS
@@ -74,21 +74,21 @@ pub async fn verify<'a>(
         {
             c.value.jwks.clone()
         }
-        _ => refresh(app, &key, uri, cached, from).await?,
+        _ => refresh(server, &key, uri, cached, from).await?,
     };
     match token.verify(&jwks, &keys.algs) {
         Err(JwsError::NoKey) => {}
         other => return other.map_err(refused),
     }
     // Perhaps a key rotated in since: look again, unless someone just did.
-    let latest = load::<Cached>(app.records.as_ref(), &key, now).await?;
+    let latest = load::<Cached>(server.records, &key, now).await?;
     if latest
         .as_ref()
         .is_some_and(|c| now - c.value.tried_at_ms < REFETCH_AFTER_MS)
     {
         return Err(refused(JwsError::NoKey));
     }
-    let jwks = refresh(app, &key, uri, latest, from).await?;
+    let jwks = refresh(server, &key, uri, latest, from).await?;
     token.verify(&jwks, &keys.algs).map_err(refused)
 }
 
@@ -98,14 +98,14 @@ fn refused(err: JwsError) -> OAuthError {
 
 /// Fetches the set at `uri` and caches it; on failure, the stale copy.
 async fn refresh(
-    app: &App,
+    server: &AuthServer<'_>,
     key: &str,
     uri: &str,
     cached: Option<Loaded<Cached>>,
     from: AddressKey,
 ) -> Result<Jwks, OAuthError> {
-    let now = app.clock.now_ms();
-    let fetched = match fetch::get(app, uri, from, MAX_BYTES).await {
+    let now = server.clock.now_ms();
+    let fetched = match fetch::get(server, uri, from, MAX_BYTES).await {
         Ok(body) => {
             serde_json::from_slice::<Jwks>(&body).map_err(|e| format!("not a JWK Set: {e}"))
         }
@@ -147,13 +147,14 @@ async fn refresh(
     };
     let data = encode(&entry);
     let stored = match &cached {
-        Some(old) => app
+        Some(old) => server
             .records
             .update_record(key, &data, now + KEEP_FOR_MS, old.version)
             .await
             .map(|_| ()),
         None => {
-            app.records
+            server
+                .records
                 .create_record(key, &data, now + KEEP_FOR_MS, now)
                 .await
         }

@@ -8,12 +8,12 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use url::Url;
 
+use super::AuthServer;
 use super::authorize::{CSRF_COOKIE, redirect_target, redirect_to};
 use super::form::Form;
 use super::page::{self, ClientShown, SignIn};
 use super::records::{CodeRecord, PendingRecord, code_key, encode, load, pending_key};
 use super::{CODE_TTL, grants};
-use crate::app::App;
 use crate::crypto::{random_token, same, sha256_hex};
 use crate::domain::{Email, Secret};
 use crate::limits::AddressKey;
@@ -22,8 +22,8 @@ use crate::session::Login;
 use crate::upstream::UpstreamError;
 use crate::web::Response;
 
-pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
-    let Some(public_url) = app.config.public_url.as_ref() else {
+pub async fn handle(server: &AuthServer<'_>, request: &http::Request<Bytes>) -> Response {
+    let Some(public_url) = server.public_url else {
         return page::error(
             StatusCode::NOT_FOUND,
             "OAuth is not enabled on this server.",
@@ -34,18 +34,17 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
     };
     let request_id = form.get("request_id").unwrap_or_default();
-    let now = app.clock.now_ms();
-    let pending =
-        match load::<PendingRecord>(app.records.as_ref(), &pending_key(request_id), now).await {
-            Ok(Some(pending)) => pending.value,
-            Ok(None) => {
-                return page::error(
-                    StatusCode::BAD_REQUEST,
-                    "This sign-in page has expired. Go back to your app and connect again.",
-                );
-            }
-            Err(_) => return unavailable(),
-        };
+    let now = server.clock.now_ms();
+    let pending = match load::<PendingRecord>(server.records, &pending_key(request_id), now).await {
+        Ok(Some(pending)) => pending.value,
+        Ok(None) => {
+            return page::error(
+                StatusCode::BAD_REQUEST,
+                "This sign-in page has expired. Go back to your app and connect again.",
+            );
+        }
+        Err(_) => return unavailable(),
+    };
     let csrf = form.get("csrf_token").unwrap_or_default();
     let cookie = cookie(request.headers(), CSRF_COOKIE).unwrap_or_default();
     if csrf.is_empty() || !same(csrf, &cookie) || !same(&sha256_hex(csrf), &pending.csrf_hash) {
@@ -86,7 +85,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
         return again(StatusCode::BAD_REQUEST, "Enter your password.");
     }
     let address = AddressKey::of_request(request);
-    let throttle = app.throttle();
+    let throttle = server.throttle;
     match password::admit(throttle, &email, address, now).await {
         Ok(()) => {}
         Err(refused @ (Throttled::Attempts(wait) | Throttled::Busy(wait))) => {
@@ -107,7 +106,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
             return unavailable();
         }
     }
-    let login = match sign_in(app, &email, &password, address).await {
+    let login = match sign_in(server, &email, &password, address).await {
         Ok(login) => login,
         Err(err) => {
             let (status, message) = explain(&err);
@@ -116,9 +115,9 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
     };
     drop(password);
     password::succeeded(throttle, &email, address, now).await;
-    match issue_code(app, &pending, &login).await {
+    match issue_code(server, &pending, &login).await {
         Ok(code) => {
-            if let Err(err) = app.records.delete_record(&pending_key(request_id)).await {
+            if let Err(err) = server.records.delete_record(&pending_key(request_id)).await {
                 tracing::debug!(error = %err, "pending authorization not deleted");
             }
             tracing::info!(role = %login.me.role, "OAuth sign-in succeeded");
@@ -133,26 +132,30 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Response {
 }
 
 async fn sign_in(
-    app: &App,
+    server: &AuthServer<'_>,
     email: &Email,
     password: &Secret,
     address: AddressKey,
 ) -> Result<Login, UpstreamError> {
-    let grant = app
+    let grant = server
         .upstream
         .auth
         .password_grant_for(email, password, address.ip())
         .await?;
-    let me = app.upstream.api.me(&grant.tokens.access_token).await?;
+    let me = server.upstream.api.me(&grant.tokens.access_token).await?;
     Ok(Login {
         tokens: grant.tokens,
         me,
     })
 }
 
-async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result<String, ()> {
+async fn issue_code(
+    server: &AuthServer<'_>,
+    pending: &PendingRecord,
+    login: &Login,
+) -> Result<String, ()> {
     let (grant_id, key) = grants::create(
-        app,
+        server,
         &pending.client_id,
         &pending.scope,
         &pending.resource,
@@ -162,7 +165,7 @@ async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result
     .map_err(|_| ())?;
     let code = random_token("mgc_");
     let key_name = code_key(&code);
-    let now = app.clock.now_ms();
+    let now = server.clock.now_ms();
     let record = CodeRecord {
         grant_id,
         client_id: pending.client_id.clone(),
@@ -175,7 +178,8 @@ async fn issue_code(app: &App, pending: &PendingRecord, login: &Login) -> Result
         used: false,
     };
     // Kept well past its validity, so a replay can still be recognised.
-    app.records
+    server
+        .records
         .create_record(
             &key_name,
             &encode(&record),

@@ -23,6 +23,7 @@ mod records;
 mod redirect;
 mod register;
 mod revoke;
+mod server;
 mod ssrf;
 mod token;
 
@@ -43,8 +44,8 @@ pub use token::CODE_FAILURES_ALLOWED;
 pub use form::Form;
 pub use pkce::Challenge;
 pub use redirect::RedirectUri;
+pub use server::AuthServer;
 
-use crate::app::App;
 use crate::store::Stores;
 use crate::web::{Response, cors, reply};
 
@@ -111,8 +112,8 @@ pub fn is_oauth_path(path: &str) -> bool {
 }
 
 /// Serves an OAuth path (mode A only; elsewhere 404).
-pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
-    let Some(discovery) = &app.discovery else {
+pub async fn handle(server: &AuthServer<'_>, request: http::Request<Bytes>) -> Response {
+    let Some(discovery) = server.discovery else {
         return reply::error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -147,15 +148,15 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
             Endpoint::AuthorizationServer => {
                 reply::json_bytes(StatusCode::OK, discovery.authorization_server.clone())
             }
-            Endpoint::Register => register::handle(app, &request)
+            Endpoint::Register => register::handle(server, &request)
                 .await
                 .unwrap_or_else(OAuthError::into_response),
-            Endpoint::Authorize => authorize::handle(app, &request).await,
-            Endpoint::Login => login::handle(app, &request).await,
-            Endpoint::Token => token::handle(app, &request)
+            Endpoint::Authorize => authorize::handle(server, &request).await,
+            Endpoint::Login => login::handle(server, &request).await,
+            Endpoint::Token => token::handle(server, &request)
                 .await
                 .unwrap_or_else(OAuthError::into_response),
-            Endpoint::Revoke => revoke::handle(app, &request)
+            Endpoint::Revoke => revoke::handle(server, &request)
                 .await
                 .unwrap_or_else(OAuthError::into_response),
         },

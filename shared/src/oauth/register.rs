@@ -9,13 +9,13 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::AuthServer;
 use super::client_name::ClientName;
 use super::error::no_store;
 use super::metadata::CLIENT_AUTH_METHODS;
 use super::records::{ClientRecord, client_key, encode};
 use super::redirect::RedirectUri;
 use super::{OAuthError, UNUSED_CLIENT_TTL};
-use crate::app::App;
 use crate::crypto::{random_token, sha256_hex};
 use crate::limits::{self, AddressKey};
 use crate::web::{Response, reply};
@@ -34,9 +34,12 @@ struct Metadata {
     scope: Option<String>,
 }
 
-pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
+pub async fn handle(
+    server: &AuthServer<'_>,
+    request: &http::Request<Bytes>,
+) -> Result<Response, OAuthError> {
     OAuthError::limit(
-        app,
+        server,
         &limits::REGISTER,
         AddressKey::of_request(request),
         "registrations",
@@ -103,7 +106,7 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
 
     let client_id = random_token("mcc_");
     let secret = (auth_method != "none").then(|| random_token("mcs_"));
-    let now = app.clock.now_ms();
+    let now = server.clock.now_ms();
     let record = ClientRecord {
         client_id: client_id.clone(),
         secret_hash: secret.as_deref().map(sha256_hex),
@@ -117,7 +120,8 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
     };
     // Until a sign-in with it completes; then it lives on (`clients::keep_alive`).
     let ttl = UNUSED_CLIENT_TTL.as_millis() as i64;
-    app.records
+    server
+        .records
         .create_record(&client_key(&client_id), &encode(&record), now + ttl, now)
         .await?;
     tracing::info!(

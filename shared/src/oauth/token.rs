@@ -4,29 +4,32 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::json;
 
+use super::AuthServer;
 use super::error::no_store;
 use super::form::Form;
 use super::grants::{self, Pair, Presented};
 use super::records::{CodeRecord, GrantRecord, Loaded, code_key, encode, grant_key, load};
 use super::{OAuthError, clients, metadata};
-use crate::app::App;
 use crate::crypto::{derive_key, open};
 
 use crate::web::{Response, reply};
 
-pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Response, OAuthError> {
+pub async fn handle(
+    server: &AuthServer<'_>,
+    request: &http::Request<Bytes>,
+) -> Result<Response, OAuthError> {
     let form = Form::parse(request.body())?;
-    let client = clients::authenticate(app, request, &form).await?;
+    let client = clients::authenticate(server, request, &form).await?;
     let pair = match form.require("grant_type")? {
-        "authorization_code" => exchange_code(app, &client.client_id, &form).await?,
-        "refresh_token" => refresh(app, &client.client_id, &form).await?,
+        "authorization_code" => exchange_code(server, &client.client_id, &form).await?,
+        "refresh_token" => refresh(server, &client.client_id, &form).await?,
         other => {
             return Err(OAuthError::unsupported_grant_type(format!(
                 "grant_type {other:?} is not supported"
             )));
         }
     };
-    clients::keep_alive(app, &client.client_id).await;
+    clients::keep_alive(server, &client.client_id).await;
     let mut response = reply::json(
         StatusCode::OK,
         &json!({
@@ -46,19 +49,23 @@ pub async fn handle(app: &App, request: &http::Request<Bytes>) -> Result<Respons
 /// not be able to cancel the user's sign-in), but guessing is cut short.
 pub const CODE_FAILURES_ALLOWED: u64 = 3;
 
-async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
+async fn exchange_code(
+    server: &AuthServer<'_>,
+    client_id: &str,
+    form: &Form,
+) -> Result<Pair, OAuthError> {
     let code = form.require("code")?;
     let key_name = code_key(code);
-    let now = app.clock.now_ms();
-    let Some(loaded) = load::<CodeRecord>(app.records.as_ref(), &key_name, now).await? else {
+    let now = server.clock.now_ms();
+    let Some(loaded) = load::<CodeRecord>(server.records, &key_name, now).await? else {
         return Err(OAuthError::invalid_grant(
             "unknown or expired authorization code",
         ));
     };
     let record = &loaded.value;
-    if let Err(err) = check_code(app, record, client_id, form, now) {
+    if let Err(err) = check_code(server, record, client_id, form, now) {
         if !record.used {
-            count_failure(app, &key_name, record, loaded.expires_at_ms, now).await?;
+            count_failure(server, &key_name, record, loaded.expires_at_ms, now).await?;
         }
         return Err(err);
     }
@@ -67,7 +74,7 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
     let mut used = record.clone();
     used.used = true;
     let replayed = record.used
-        || match app
+        || match server
             .records
             .update_record(
                 &key_name,
@@ -82,24 +89,24 @@ async fn exchange_code(app: &App, client_id: &str, form: &Form) -> Result<Pair, 
             Err(err) => return Err(err.into()),
         };
     if replayed {
-        grants::revoke(app.stores(), &record.grant_id).await?;
+        grants::revoke(server.stores(), &record.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "authorization code already used; the tokens it issued are revoked",
         ));
     }
     let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
         .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
-    let Some(grant) = grants::load_grant(app.stores(), &record.grant_id).await? else {
+    let Some(grant) = grants::load_grant(server.stores(), &record.grant_id).await? else {
         return Err(OAuthError::invalid_grant("the grant was revoked"));
     };
-    grants::issue(app, &record.grant_id, &key, &grant, None)
+    grants::issue(server, &record.grant_id, &key, &grant, None)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the grant changed concurrently; start again"))
 }
 
 /// Everything an exchange must match, checked before the code is touched.
 fn check_code(
-    app: &App,
+    server: &AuthServer<'_>,
     record: &CodeRecord,
     client_id: &str,
     form: &Form,
@@ -127,25 +134,25 @@ fn check_code(
     if !record.code_challenge.verify(verifier) {
         return Err(OAuthError::invalid_grant("PKCE verification failed"));
     }
-    check_resource(app, form.get("resource"), &record.resource)
+    check_resource(server, form.get("resource"), &record.resource)
 }
 
 /// Counts a failed exchange of an unused code; the last allowed failure
 /// deletes it and the (still tokenless) grant it would have opened.
 async fn count_failure(
-    app: &App,
+    server: &AuthServer<'_>,
     key_name: &str,
     record: &CodeRecord,
     expires_at_ms: i64,
     now: i64,
 ) -> Result<(), OAuthError> {
-    let failures = app
+    let failures = server
         .records
         .increment(&format!("{key_name}#failures"), expires_at_ms, now)
         .await?;
     if failures >= CODE_FAILURES_ALLOWED {
-        app.records.delete_record(key_name).await?;
-        grants::revoke(app.stores(), &record.grant_id).await?;
+        server.records.delete_record(key_name).await?;
+        grants::revoke(server.stores(), &record.grant_id).await?;
         tracing::info!("authorization code invalidated after failed exchanges");
     }
     Ok(())
@@ -156,14 +163,18 @@ async fn count_failure(
 /// an older token we issued is a replay and revokes the grant; anything
 /// else — a token made up around the readable grant id — is refused and
 /// changes nothing, so it cannot be used to sign a user out.
-async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthError> {
+async fn refresh(
+    server: &AuthServer<'_>,
+    client_id: &str,
+    form: &Form,
+) -> Result<Pair, OAuthError> {
     let token = form.require("refresh_token")?;
     let grant_id = grants::grant_of_refresh(token)
         .ok_or_else(|| OAuthError::invalid_grant("unknown refresh token"))?
         .to_owned();
     // A lost race means another request rotated the same grant: look again.
     for _ in 0..3 {
-        let Some(grant) = grants::load_grant(app.stores(), &grant_id).await? else {
+        let Some(grant) = grants::load_grant(server.stores(), &grant_id).await? else {
             return Err(OAuthError::invalid_grant(
                 "refresh token revoked or expired",
             ));
@@ -173,8 +184,8 @@ async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthE
                 "refresh token was issued to another client",
             ));
         }
-        check_resource(app, form.get("resource"), &grant.value.resource)?;
-        match grants::presented(&grant.value, token, app.clock.now_ms()) {
+        check_resource(server, form.get("resource"), &grant.value.resource)?;
+        match grants::presented(&grant.value, token, server.clock.now_ms()) {
             Presented::Current => {
                 let key = grant
                     .value
@@ -184,14 +195,14 @@ async fn refresh(app: &App, client_id: &str, form: &Form) -> Result<Pair, OAuthE
                         grants::unwrap("refresh", token, &grant_key(&grant_id), wrapped)
                     })
                     .ok_or_else(|| OAuthError::invalid_grant("refresh token is damaged"))?;
-                match grants::issue(app, &grant_id, &key, &grant, Some(token)).await? {
+                match grants::issue(server, &grant_id, &key, &grant, Some(token)).await? {
                     Some(pair) => return Ok(pair),
                     None => continue,
                 }
             }
             Presented::InGrace => return handoff(&grant_id, &grant, token),
             Presented::Retired => {
-                grants::revoke(app.stores(), &grant_id).await?;
+                grants::revoke(server.stores(), &grant_id).await?;
                 return Err(OAuthError::invalid_grant(
                     "refresh token already used; the grant is revoked — sign in again",
                 ));
@@ -219,9 +230,13 @@ fn handoff(grant_id: &str, grant: &Loaded<GrantRecord>, token: &str) -> Result<P
     serde_json::from_slice(&plain).map_err(|_| damaged())
 }
 
-fn check_resource(app: &App, given: Option<&str>, bound: &str) -> Result<(), OAuthError> {
+fn check_resource(
+    server: &AuthServer<'_>,
+    given: Option<&str>,
+    bound: &str,
+) -> Result<(), OAuthError> {
     let Some(given) = given else { return Ok(()) };
-    let ours = app.config.public_url.as_ref().map(metadata::resource);
+    let ours = server.public_url.map(metadata::resource);
     if given.trim_end_matches('/') == bound && ours.as_deref() == Some(bound) {
         Ok(())
     } else {
