@@ -6,24 +6,16 @@
 
 use async_trait::async_trait;
 
-use super::home::{Home, Keeper};
+use super::home::Keeper;
 use crate::oauth::{self, GrantAccess, GrantRecord, Loaded};
 use crate::store::{StoreError, Stores};
 use crate::upstream::{TokenSet, UpstreamError};
 
-/// Where a grant's upstream tokens are kept.
+/// Where a grant's upstream tokens are kept: the records, under the grant
+/// the caller's access names.
 pub struct GrantKeeper<'a> {
-    stores: Stores<'a>,
-    access: &'a GrantAccess,
-}
-
-/// The grant's token home.
-pub type GrantHome<'a> = Home<GrantKeeper<'a>>;
-
-impl<'a> GrantHome<'a> {
-    pub fn new(stores: Stores<'a>, access: &'a GrantAccess) -> Self {
-        Home::over(GrantKeeper { stores, access })
-    }
+    pub stores: Stores<'a>,
+    pub access: &'a GrantAccess,
 }
 
 #[async_trait]

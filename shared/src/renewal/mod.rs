@@ -6,8 +6,8 @@
 //! token and stores the new pair; the others wait for it.
 //!
 //! Two records hold tokens, and they sit side by side here: a session
-//! ([`SessionHome`], the 2025-era login of `malgomo_login`) and an OAuth
-//! grant ([`GrantHome`], mode A's sign-in, sealed under the grant key).
+//! ([`SessionKeeper`], the 2025-era login of `malgomo_login`) and an OAuth
+//! grant ([`GrantKeeper`], mode A's sign-in, sealed under the grant key).
 //! What differs between them — where the record is, how its tokens are read
 //! and replaced, what a dead login does to it — is a [`Keeper`]; the lease,
 //! the record last seen and lost races are [`Home`]'s, once.
@@ -19,7 +19,7 @@ mod lease;
 mod session;
 
 pub use call::{Outcome, read, with_fresh_token};
-pub use grant::GrantHome;
+pub use grant::GrantKeeper;
 pub use home::{Held, Home, Keeper, Write};
 pub use lease::renew;
-pub use session::SessionHome;
+pub use session::SessionKeeper;

@@ -8,20 +8,13 @@ use crate::session::{SessionId, SessionRecord, Sessions, Versioned};
 use crate::store::StoreError;
 use crate::upstream::{TokenSet, UpstreamError};
 
-/// Where a session's tokens are kept.
+/// Where a session's tokens are kept: the session store, under its id.
 pub struct SessionKeeper<'a> {
-    sessions: Sessions<'a>,
-    id: &'a SessionId,
+    pub sessions: Sessions<'a>,
+    pub id: &'a SessionId,
 }
 
-/// The session's token home.
-pub type SessionHome<'a> = Home<SessionKeeper<'a>>;
-
-impl<'a> SessionHome<'a> {
-    pub fn new(sessions: Sessions<'a>, id: &'a SessionId) -> Self {
-        Home::over(SessionKeeper { sessions, id })
-    }
-
+impl Home<SessionKeeper<'_>> {
     /// The session as it now stands, if this home read or wrote it.
     pub fn latest(self) -> Option<Versioned> {
         self.into_latest()

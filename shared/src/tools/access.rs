@@ -4,7 +4,7 @@
 
 use crate::domain::Secret;
 use crate::protocol::Era;
-use crate::renewal::{self, GrantHome, SessionHome};
+use crate::renewal::{self, GrantKeeper, Home, SessionKeeper};
 use crate::upstream::{ApiClient, TokenSet, UpstreamError};
 
 use super::{Context, Credential, ToolOutput};
@@ -37,7 +37,10 @@ where
             read_as_session(cx, &tokens, fetch).await
         }
         Credential::Grant(grant) => {
-            let home = GrantHome::new(cx.stores(), grant);
+            let home = Home::over(GrantKeeper {
+                stores: cx.stores(),
+                access: grant,
+            });
             let (auth, clock) = (&cx.upstream.auth, cx.stores().clock);
             renewal::read(&home, &grant.login.tokens, auth, clock, fetch).await
         }
@@ -63,7 +66,10 @@ where
     let Some(id) = cx.session.as_ref().map(|open| open.id.clone()) else {
         return Err(UpstreamError::Unauthorized("no session".into()));
     };
-    let home = SessionHome::new(cx.sessions, &id);
+    let home = Home::over(SessionKeeper {
+        sessions: cx.sessions,
+        id: &id,
+    });
     let (auth, clock) = (&cx.upstream.auth, cx.stores().clock);
     let result = renewal::read(&home, tokens, auth, clock, fetch).await;
     if let (Some(stored), Some(open)) = (home.latest(), cx.session.as_mut()) {
