@@ -19,6 +19,28 @@
 //! Typed values (`domain`), the caller (`auth`), configuration (`config`), secrets and sealing
 //! (`crypto`), limits (`limits`) and response building (`web`) serve every
 //! layer.
+//!
+//! # Layers
+//!
+//! A module uses only modules of the rows below its own; modules of one row
+//! do not use each other (`tests/layers.rs` reads this table and the
+//! imports, and fails on an edge that runs back up). Top first:
+//!
+//! ```text
+//! host                     the local server (hyper); the Lambda adapters live in functions/
+//! router                   origin/host guard, CORS, body limit; path → oauth | mcp | docs
+//! mcp, docs                the MCP transport of both eras; the documentation page
+//! app                      assembles every layer below from a Config (the only App)
+//! tools                    the registry and one file per tool
+//! auth, renewal            the caller (a bearer, or our token's grant); token renewal
+//! oauth                    the authorization server (mode A)
+//! web                      host-agnostic HTTP pieces: body, replies, CORS, origin guard
+//! config                   the settings, typed (it holds the limits' settings)
+//! limits                   throttles and budgets counted in the store; open streams
+//! session                  session ids, records, expiry; sealed above the store
+//! store, resources, upstream   one record contract; the view; Supabase and MalGomo clients
+//! protocol, domain, clock, crypto, telemetry, tls   leaves
+//! ```
 
 pub mod app;
 pub mod auth;
