@@ -7,6 +7,10 @@ mod period;
 mod role;
 mod secret;
 
+/// The MalGomo product's website (origin only): the server info's
+/// `websiteUrl`, and the origin ChatGPT links the dashboard view to.
+pub const PRODUCT_WEBSITE: &str = "https://malgomo.com";
+
 pub use email::{Email, InvalidEmail};
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};

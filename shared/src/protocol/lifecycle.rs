@@ -6,12 +6,29 @@ use serde::Serialize;
 use super::ProtocolVersion;
 use super::result::CacheHint;
 
-/// `serverInfo`: name, display title, version.
+/// `serverInfo`: name, display title, version, and what a host's connector
+/// directory shows of the server (2026-07-28 schema, served in both eras):
+/// a description, icons and the product's website.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Implementation {
     pub name: &'static str,
     pub title: &'static str,
     pub version: &'static str,
+    pub description: &'static str,
+    pub icons: &'static [Icon],
+    pub website_url: &'static str,
+}
+
+/// An icon a client may show for the server: `src` is an `https:` or
+/// `data:` URI of an image of `mime_type`, drawn well at each of `sizes`
+/// (`"any"` for a scalable image).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Icon {
+    pub src: &'static str,
+    pub mime_type: &'static str,
+    pub sizes: &'static [&'static str],
 }
 
 /// The capabilities this server declares; its lists never change while it

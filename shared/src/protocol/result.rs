@@ -64,6 +64,9 @@ mod tests {
         name: "s",
         title: "S",
         version: "1",
+        description: "d",
+        icons: &[],
+        website_url: "https://example.test",
     };
 
     #[test]
