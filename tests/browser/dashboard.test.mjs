@@ -521,6 +521,20 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
     assertClean();
   });
 
+  test("the host's theme changes live, and what the user opened stays open", async (t) => {
+    const { args, result } = results.malgomo_get_kpis;
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-theme-change', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_kpis', args, result,
+    });
+    await frame.locator('details.more > summary').click();
+    await frame.locator('details.more[open] [data-table="per-creator"]').waitFor();
+    await page.evaluate(() => window.changeHostContext({ theme: 'dark' }));
+    await frame.locator('html[data-theme="dark"]').waitFor();
+    assert.equal(await frame.locator('details.more[open]').count(), 1, 'a context change does not repaint');
+    await fitsItsFrame(page, frame);
+    assertClean();
+  });
+
   test('the docs page frames the same view, fed with its demo result', async (t) => {
     const page = await openBrowser(t, 'docs-dashboard', ARTIFACTS, { width: 1000, height: 1400 });
     const errors = [];
@@ -533,6 +547,7 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
     await frame.locator('main[data-state="ready"]').waitFor();
     const hero = await figure(frame, 'hero-net');
     assert.ok(hero.value > 0, 'the demo shows a net figure');
+    assert.equal(await frame.locator('nav.toolbar').count(), 0, 'no host to call tools: no switches');
     assert.equal(hero.text, eur(hero.value));
     await page.locator('iframe.view').screenshot({ path: join(ARTIFACTS, 'dashboard-docs.png') });
     assert.deepEqual(errors, [], 'no console errors (CSP violations included)');

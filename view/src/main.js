@@ -156,7 +156,13 @@ function adopt(context) {
   if (context.theme) applyDocumentTheme(context.theme);
   if (context.styles?.variables) applyHostStyleVariables(context.styles.variables);
   if (context.styles?.css?.fonts) applyHostFonts(context.styles.css.fonts);
-  if (context.locale) setLocale(context.locale);
+  // Repaint only for what changes the rendering (a repaint closes what the
+  // user opened), not for every size or style change.
+  let repaint = false;
+  if (context.locale) {
+    setLocale(context.locale);
+    repaint = true;
+  }
   const size = context.containerDimensions;
   if (size) {
     // Fixed sides fill the container; bounded ones cap the document. A
@@ -172,10 +178,12 @@ function adopt(context) {
     document.body.style.padding = `${insets.top}px ${insets.right}px ${insets.bottom}px ${insets.left}px`;
   }
   if (context.availableDisplayModes) {
-    state.canFullscreen = context.availableDisplayModes.includes("fullscreen");
+    const can = context.availableDisplayModes.includes("fullscreen");
+    repaint ||= can !== state.canFullscreen;
+    state.canFullscreen = can;
   }
   if (context.displayMode) enter(context.displayMode === "fullscreen");
-  if (shown.length) paint();
+  if (repaint && shown.length) paint();
 }
 
 const demo = document.getElementById("demo-result");

@@ -48,7 +48,7 @@ window.mountView = async ({
   const host = { calls: [], contextUpdates: [], displayModeRequests: [], displayMode: 'inline' };
   window.host = host;
   const inline = { width, maxHeight: 6000 };
-  const context = {
+  let context = {
     theme,
     locale: 'en-US',
     platform: 'web',
@@ -86,11 +86,8 @@ window.mountView = async ({
     const full = { width: window.innerWidth - 32, height: window.innerHeight - 32 };
     frame.style.width = `${mode === 'fullscreen' ? full.width : width}px`;
     if (mode === 'fullscreen') frame.style.height = `${full.height}px`;
-    bridge.setHostContext({
-      ...context,
-      displayMode: mode,
-      containerDimensions: mode === 'fullscreen' ? full : inline,
-    });
+    context = { ...context, displayMode: mode, containerDimensions: mode === 'fullscreen' ? full : inline };
+    bridge.setHostContext(context);
     return { mode };
   };
   const initialized = new Promise((done) => {
@@ -101,4 +98,11 @@ window.mountView = async ({
   await bridge.sendToolInput({ arguments: args });
   await bridge.sendToolResult(result);
   window.bridge = bridge;
+  // The host changes its context as hosts do (theme, mode): only the
+  // fields that differ reach the view (ui/notifications/host-context-changed).
+  // (The bridge diffs against the object it was last given: never mutate it.)
+  window.changeHostContext = (changes) => {
+    context = { ...context, ...changes };
+    bridge.setHostContext(context);
+  };
 };
