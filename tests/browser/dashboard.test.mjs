@@ -1,11 +1,15 @@
 // The MCP Apps dashboard view (ui://malgomo/dashboard) in headless Chromium,
-// hosted by a test page built on the official AppBridge (host/host.js).
-// Everything it renders comes from the real server: the view's HTML from
-// resources/read, and tool results of malgomo_get_kpis, _fans and
-// _earnings called over MCP (Streamable HTTP) as the simulator's owner, plus
-// a member's forbidden result. The test checks the rendered figures against
-// each result's structuredContent, in light and dark theme, at 760 and at
-// 320 px, and saves screenshots in artifacts/dashboard-*.png.
+// hosted by a test page built on the official AppBridge (host/host.js,
+// ext-apps 2.x). Everything it renders comes from the real server: the
+// view's HTML from resources/read, and tool results of malgomo_get_kpis,
+// _fans and _earnings called over MCP (Streamable HTTP) as the simulator's
+// owner, plus a member's forbidden result. When the view switches section
+// or period, its tools/call goes through the host to the real server too
+// (as the owner or the member), and the test checks what the view shows
+// against the result the host got back, and the ui/update-model-context the
+// host received. Also: fullscreen (all three sections), light and dark
+// theme, the host's CSS variables, 760 and 320 px, ≤ 500 px tall inline;
+// screenshots in artifacts/dashboard-*.png.
 //
 // Run by scripts/browser-tests, which starts `malgomo-mcp --demo` in mode B
 // and passes its base URL in MALGOMO_DEMO_URL. By hand:
@@ -29,6 +33,10 @@ const OWNER = { email: 'owner@agency-a.test', password: 'owner-a-pass' };
 const MEMBER = { email: 'member@agency-a.test', password: 'member-a-pass' };
 const WIDE = 760;
 const NARROW = 320;
+/** The tallest an inline view may be (hosts' guideline: no inner scrolling). */
+const INLINE_MAX_HEIGHT = 500;
+const SECTIONS = { revenue: 'malgomo_get_kpis', fans: 'malgomo_get_fans', earnings: 'malgomo_get_earnings' };
+const PERIODS = ['today', 'yesterday', '7d', '30d'];
 
 // --- a small MCP client over Streamable HTTP (JSON answers) -------------------------
 
@@ -100,11 +108,15 @@ body{margin:0;padding:16px}iframe{display:block;border-radius:12px;background:tr
   };
 }
 
-// Opens the host at `width`, mounts the view with `result`, and returns the
-// view's frame once it has rendered. Any request the view makes beyond the
-// host page, and any console error, fails the test.
-async function mountView(t, name, { width, theme, toolName, args, result }) {
-  const page = await openBrowser(t, name, ARTIFACTS, { width: width + 32, height: 900 });
+// Opens the host at `width`, mounts the view with `result` of `toolName`,
+// and returns the view's frame once it has rendered. The view's tool calls
+// go, through the host, to the real server as `caller` (owner or member);
+// `hold()` makes the next ones wait until released. Any request the view
+// makes beyond the host page, and any console error, fails the test.
+async function mountView(t, name, {
+  width, theme, toolName, args, result, caller = 'owner', displayModes, variables, viewport,
+}) {
+  const page = await openBrowser(t, name, ARTIFACTS, viewport ?? { width: width + 32, height: 900 });
   const stray = [];
   const errors = [];
   page.on('request', (req) => {
@@ -114,24 +126,73 @@ async function mountView(t, name, { width, theme, toolName, args, result }) {
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(String(err)));
+  let gate = null;
+  await page.exposeFunction('hostCallTool', async (params) => {
+    await gate?.promise;
+    return sessions[caller].request('tools/call', params);
+  });
+  const hold = () => {
+    let release;
+    gate = { promise: new Promise((done) => { release = done; }) };
+    return () => { release(); gate = null; };
+  };
   await page.goto(host.url);
   await page.evaluate((input) => window.mountView(input), {
-    html: view.html, csp: view.csp, prefersBorder: view.prefersBorder, toolName, args, result, theme, width,
+    html: view.html, csp: view.csp, prefersBorder: view.prefersBorder, tool: tools[toolName], args, result,
+    theme, width, displayModes, variables,
   });
   const frame = page.frameLocator('#view');
   await frame.locator(`main[data-state="${result.isError ? 'error' : 'ready'}"]`).waitFor();
-  // The view reports its height (ui/notifications/size-changed) and the host
-  // sizes the iframe to it, as hosts do: no inner scrollbar.
+  const height = await fitsItsFrame(page, frame);
+  const assertClean = () => {
+    assert.deepEqual(stray, [], 'the view loads nothing from the network');
+    assert.deepEqual(errors, [], 'no console errors (CSP violations included)');
+  };
+  return { page, frame, assertClean, hold, height };
+}
+
+// The view reports its height (ui/notifications/size-changed) and the host
+// sizes the iframe to it, as hosts do: no inner scrollbar.
+async function fitsItsFrame(page, frame) {
   const height = await frame.locator('html').evaluate((root) => root.getBoundingClientRect().height);
   await page.waitForFunction(
     (want) => Math.abs(parseFloat(document.getElementById('view').style.height) - want) <= 2,
     height,
   );
-  const assertClean = () => {
-    assert.deepEqual(stray, [], 'the view loads nothing from the network');
-    assert.deepEqual(errors, [], 'no console errors (CSP violations included)');
-  };
-  return { page, frame, assertClean };
+  return height;
+}
+
+/** What the host has seen so far: the view's tool calls and context updates. */
+function hostLog(page) {
+  return page.evaluate(() => JSON.parse(JSON.stringify(window.host)));
+}
+
+// Clicks a toolbar button and waits until the view shows the answer to the
+// call it made through the host and the host has its context update; returns
+// that call and that update.
+async function pick(page, frame, selector, { calls = 1, state = 'ready' } = {}) {
+  const before = await hostLog(page);
+  await frame.locator(`nav.toolbar button${selector}`).click();
+  await page.waitForFunction(
+    ([n, m]) => window.host.calls.length >= n && window.host.contextUpdates.length >= m,
+    [before.calls.length + calls, before.contextUpdates.length + 1],
+  );
+  await frame.locator(`main[data-state="${state}"]`).waitFor();
+  const after = await hostLog(page);
+  return { calls: after.calls.slice(before.calls.length), update: after.contextUpdates.at(-1) };
+}
+
+async function pressed(frame, kind) {
+  return frame.locator(`nav.toolbar button[data-${kind}][aria-pressed="true"]`).getAttribute(`data-${kind}`);
+}
+
+/** The headline figures the view must report for a section's data. */
+function headline(section, data) {
+  switch (section) {
+    case 'revenue': return { net_revenue_eur: data.hero_net_eur, creators: data.creator_count };
+    case 'fans': return { fans: data.totals.total, new_in_period: data.new_in_period.total, new_today: data.new_today_total };
+    default: return { net_eur: data.period_totals.net, gross_eur: data.period_totals.gross, month_net_eur: data.month.net };
+  }
 }
 
 // The view runs in an out-of-process frame that paints only what the
@@ -240,20 +301,27 @@ let host;
 let view;
 const results = {};
 let forbidden;
+/** tools/list entries by name (the host hands the view its tool's). */
+const tools = {};
+/** The MCP sessions the host's tools/call go to, by caller. */
+const sessions = {};
 
 describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () => {
   before(async () => {
     assert.ok(BASE, 'MALGOMO_DEMO_URL must name the running malgomo-mcp --demo (mode B)');
     mkdirSync(ARTIFACTS, { recursive: true });
     const owner = await Mcp.connect(`${BASE}/mcp`, OWNER);
-    const tools = await owner.request('tools/list');
+    const listed = await owner.request('tools/list');
+    for (const tool of listed.tools) tools[tool.name] = tool;
+    sessions.owner = owner;
     const read = await owner.request('resources/read', { uri: VIEW_URI });
     const [content] = read.contents;
     assert.equal(content.mimeType, MIME);
     view = { html: content.text, csp: content._meta?.ui?.csp, prefersBorder: content._meta?.ui?.prefersBorder };
     for (const name of Object.keys(CHECKS)) {
-      const tool = tools.tools.find((t) => t.name === name);
+      const tool = tools[name];
       assert.equal(tool?._meta?.ui?.resourceUri, VIEW_URI, `${name} points at the view`);
+      assert.deepEqual(tool?._meta?.ui?.visibility, ['model', 'app'], `${name}: the view may call it`);
       results[name] = {
         args: { period: '7d' },
         result: await owner.request('tools/call', { name, arguments: { period: '7d' } }),
@@ -265,6 +333,7 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
       result: await owner.request('tools/call', { name: 'malgomo_get_kpis', arguments: { period: 'today' } }),
     };
     const member = await Mcp.connect(`${BASE}/mcp`, MEMBER);
+    sessions.member = member;
     forbidden = await member.request('tools/call', { name: 'malgomo_get_kpis', arguments: {} });
     assert.equal(forbidden.isError, true, 'a member is refused');
     host = await startHost();
@@ -276,8 +345,11 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
       const short = toolName.replace('malgomo_get_', '');
       test(`${short} (7d), ${theme}: figures equal structuredContent`, async (t) => {
         const { args, result } = results[toolName];
-        const { page, frame, assertClean } = await mountView(t, `dashboard-${short}-${theme}`, { width: WIDE, theme, toolName, args, result });
+        const { page, frame, assertClean, height } = await mountView(t, `dashboard-${short}-${theme}`, { width: WIDE, theme, toolName, args, result });
         await CHECKS[toolName](frame, result.structuredContent);
+        assert.ok(height <= INLINE_MAX_HEIGHT, `inline it stays short: ${height}px`);
+        assert.equal(await pressed(frame, 'period'), '7d', 'the period asked is the one pressed');
+        assert.equal(await frame.locator('[data-action="fullscreen"]').count(), 0, 'no fullscreen where the host has none');
         const applied = await frame.locator('html').evaluate((root) => ({
           theme: root.dataset.theme,
           background: getComputedStyle(document.body).backgroundColor,
@@ -294,15 +366,172 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
 
   test('kpis (today) at 320 px: hourly curve, readable without horizontal scrolling', async (t) => {
     const { args, result } = results.today;
-    const { page, frame, assertClean } = await mountView(t, 'dashboard-kpis-320', {
+    const { page, frame, assertClean, height } = await mountView(t, 'dashboard-kpis-320', {
       width: NARROW, theme: 'light', toolName: 'malgomo_get_kpis', args, result,
     });
+    assert.ok(height <= INLINE_MAX_HEIGHT, `inline it stays short: ${height}px`);
     await CHECKS.malgomo_get_kpis(frame, result.structuredContent);
     const widths = await frame.locator('html').evaluate((root) => ({ scroll: root.scrollWidth, client: root.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `no horizontal overflow: ${JSON.stringify(widths)}`);
+    assert.equal(await frame.locator('nav.toolbar button').count(), 7, 'every switch fits at 320 px');
     const hero = await frame.locator('[data-figure="hero-net"]').evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
     assert.ok(hero >= 20, `the hero figure stays large (${hero}px)`);
     await screenshot(page, 'kpis-320');
+    assertClean();
+  });
+
+  test('fans and earnings at 320 px stay short inline too', async (t) => {
+    for (const toolName of ['malgomo_get_fans', 'malgomo_get_earnings']) {
+      const { args, result } = results[toolName];
+      const short = toolName.replace('malgomo_get_', '');
+      const { frame, assertClean, height } = await mountView(t, `dashboard-${short}-320`, {
+        width: NARROW, theme: 'dark', toolName, args, result,
+      });
+      await CHECKS[toolName](frame, result.structuredContent);
+      assert.ok(height <= INLINE_MAX_HEIGHT, `${short} inline at 320 px: ${height}px`);
+      assertClean();
+    }
+  });
+
+  test('every section and period is a click: the view shows what the host got back and tells the model', async (t) => {
+    const { args, result } = results.malgomo_get_kpis;
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-switch', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_kpis', args, result,
+    });
+    assert.equal(await pressed(frame, 'section'), 'revenue');
+    let period = '7d';
+    for (const [section, toolName] of Object.entries(SECTIONS)) {
+      // Each section at each period once: a section's click loads it at the
+      // current period, then the other three; revenue (shown first, at 7d)
+      // comes back to 7d last, since clicking what is shown calls nothing.
+      const steps = section === 'revenue' ? [] : [['section', section]];
+      const others = PERIODS.filter((p) => p !== period);
+      for (const p of section === 'revenue' ? [...others, period] : others) steps.push(['period', p]);
+      for (const [kind, value] of steps) {
+        if (kind === 'period') period = value;
+        const { calls, update } = await pick(page, frame, `[data-${kind}="${value}"]`);
+        assert.equal(calls.length, 1, `${section} ${period}: one call`);
+        const [{ params, result: answer }] = calls;
+        assert.deepEqual(params, { name: toolName, arguments: { period } }, `${kind} ${value}`);
+        assert.equal(answer.isError, false, `${toolName} ${period}`);
+        await CHECKS[toolName](frame, answer.structuredContent);
+        assert.equal(await pressed(frame, 'section'), section);
+        assert.equal(await pressed(frame, 'period'), period);
+        assert.deepEqual(update.structuredContent, {
+          period, section, displayMode: 'inline',
+          sections: [{ section, figures: headline(section, answer.structuredContent) }],
+        }, `${section} ${period}: the model is told what is on screen`);
+        assert.match(update.content[0].text, new RegExp(`period .*\\(${period}\\)`));
+      }
+      await screenshot(page, `switch-${section}`);
+    }
+    assertClean();
+  });
+
+  test('while a switch loads the view says so and the controls wait', async (t) => {
+    const { args, result } = results.malgomo_get_kpis;
+    const { page, frame, assertClean, hold } = await mountView(t, 'dashboard-loading', {
+      width: WIDE, theme: 'dark', toolName: 'malgomo_get_kpis', args, result,
+    });
+    const release = hold();
+    await frame.locator('nav.toolbar button[data-section="earnings"]').click();
+    await frame.locator('main[data-state="loading"]').waitFor();
+    assert.match(await frame.locator('[role="status"]').textContent(), /Loading Earnings, 7 days/);
+    assert.equal(await frame.locator('nav.toolbar button:disabled').count(), await frame.locator('nav.toolbar button').count());
+    assert.equal(await frame.locator('.content[aria-busy="true"]').count(), 1);
+    release();
+    await frame.locator('main[data-state="ready"]').waitFor();
+    assert.equal(await frame.locator('[role="status"]').count(), 0);
+    assert.equal(await pressed(frame, 'section'), 'earnings');
+    assertClean();
+  });
+
+  test("a member's switch is answered forbidden: the same message, no charts", async (t) => {
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-member-switch', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_kpis', args: {}, result: forbidden, caller: 'member',
+    });
+    assert.equal(await pressed(frame, 'section'), 'revenue', 'the section comes from the tool the host named');
+    const { calls, update } = await pick(page, frame, '[data-section="fans"]', { state: 'error' });
+    const [{ params, result: answer }] = calls;
+    assert.deepEqual(params, { name: 'malgomo_get_fans', arguments: { period: 'today' } });
+    assert.equal(answer.isError, true, 'a member is refused');
+    const alert = frame.locator('[role="alert"]');
+    assert.match(await alert.locator('h1').textContent(), /no access/i);
+    assert.equal((await alert.locator('[data-figure="error"]').textContent()).trim(), answer.content[0].text);
+    assert.equal(await frame.locator('[data-chart], [data-table], [data-figure="fans-total"]').count(), 0, 'no empty charts');
+    assert.deepEqual(update.structuredContent.sections, [{ section: 'fans', error: answer.content[0].text }]);
+    await screenshot(page, 'member-switch');
+    assertClean();
+  });
+
+  test('fullscreen, where the host offers it: all three sections at once, and back', async (t) => {
+    const { args, result } = results.malgomo_get_fans;
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-fullscreen', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_fans', args, result,
+      displayModes: ['inline', 'fullscreen'], viewport: { width: 1400, height: 1000 },
+    });
+    const { calls, update } = await pick(page, frame, '[data-action="fullscreen"]', { calls: 3 });
+    assert.deepEqual((await hostLog(page)).displayModeRequests, ['fullscreen']);
+    await frame.locator('main[data-mode="fullscreen"]').waitFor();
+    assert.deepEqual(calls.map((c) => c.params).sort((a, b) => a.name.localeCompare(b.name)), [
+      { name: 'malgomo_get_earnings', arguments: { period: '7d' } },
+      { name: 'malgomo_get_fans', arguments: { period: '7d' } },
+      { name: 'malgomo_get_kpis', arguments: { period: '7d' } },
+    ]);
+    const tops = [];
+    for (const [section, toolName] of Object.entries(SECTIONS)) {
+      const answer = calls.find((c) => c.params.name === toolName).result;
+      const pane = frame.locator(`[data-pane="${section}"]`);
+      await CHECKS[toolName](pane, answer.structuredContent);
+      tops.push(Math.round((await pane.boundingBox()).y));
+    }
+    assert.equal(new Set(tops).size, 1, `the three sections side by side: ${tops}`);
+    assert.equal(await frame.locator('nav.toolbar [data-section]').count(), 0, 'no section switch: all are shown');
+    assert.equal(update.structuredContent.section, 'all');
+    assert.equal(update.structuredContent.displayMode, 'fullscreen');
+    assert.deepEqual(update.structuredContent.sections.map((x) => x.section), ['revenue', 'fans', 'earnings']);
+    await page.locator('#view').screenshot({ path: join(ARTIFACTS, 'dashboard-fullscreen.png') });
+
+    const switched = await pick(page, frame, '[data-period="30d"]', { calls: 3 });
+    for (const { params, result: answer } of switched.calls) {
+      assert.equal(params.arguments.period, '30d');
+      const section = Object.keys(SECTIONS).find((k) => SECTIONS[k] === params.name);
+      await CHECKS[params.name](frame.locator(`[data-pane="${section}"]`), answer.structuredContent);
+    }
+
+    await frame.locator('[data-action="exit-fullscreen"]').click();
+    await frame.locator('main[data-mode="inline"][data-state="ready"]').waitFor();
+    assert.deepEqual((await hostLog(page)).displayModeRequests, ['fullscreen', 'inline']);
+    assert.equal(await pressed(frame, 'section'), 'fans', 'back to the section it showed');
+    assert.equal(await frame.locator('[data-pane]').count(), 0);
+    assertClean();
+  });
+
+  test("the host's CSS variables win over the view's own colours", async (t) => {
+    const { args, result } = results.malgomo_get_earnings;
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-host-styles', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_earnings', args, result,
+      variables: { '--color-background-primary': 'rgb(253, 246, 227)', '--color-text-primary': 'rgb(7, 54, 66)' },
+    });
+    const colours = await frame.locator('body').evaluate((body) => ({
+      background: getComputedStyle(body).backgroundColor, text: getComputedStyle(body).color,
+    }));
+    assert.deepEqual(colours, { background: 'rgb(253, 246, 227)', text: 'rgb(7, 54, 66)' });
+    await screenshot(page, 'host-styles');
+    assertClean();
+  });
+
+  test("the host's theme changes live, and what the user opened stays open", async (t) => {
+    const { args, result } = results.malgomo_get_kpis;
+    const { page, frame, assertClean } = await mountView(t, 'dashboard-theme-change', {
+      width: WIDE, theme: 'light', toolName: 'malgomo_get_kpis', args, result,
+    });
+    await frame.locator('details.more > summary').click();
+    await frame.locator('details.more[open] [data-table="per-creator"]').waitFor();
+    await page.evaluate(() => window.changeHostContext({ theme: 'dark' }));
+    await frame.locator('html[data-theme="dark"]').waitFor();
+    assert.equal(await frame.locator('details.more[open]').count(), 1, 'a context change does not repaint');
+    await fitsItsFrame(page, frame);
     assertClean();
   });
 
@@ -318,6 +547,7 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
     await frame.locator('main[data-state="ready"]').waitFor();
     const hero = await figure(frame, 'hero-net');
     assert.ok(hero.value > 0, 'the demo shows a net figure');
+    assert.equal(await frame.locator('nav.toolbar').count(), 0, 'no host to call tools: no switches');
     assert.equal(hero.text, eur(hero.value));
     await page.locator('iframe.view').screenshot({ path: join(ARTIFACTS, 'dashboard-docs.png') });
     assert.deepEqual(errors, [], 'no console errors (CSP violations included)');

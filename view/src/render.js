@@ -48,7 +48,7 @@ function lock() {
     svg("path", { d: "M5.5 7V5a2.5 2.5 0 0 1 5 0v2", fill: "none", stroke: "currentColor", "stroke-width": 1.6 }));
 }
 
-function textOf(result) {
+export function textOf(result) {
   const block = (result?.content ?? []).find((c) => c?.type === "text");
   return block?.text ?? "";
 }

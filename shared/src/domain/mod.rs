@@ -9,6 +9,10 @@ mod role;
 mod secret;
 
 pub use client_ip::ClientIp;
+/// The MalGomo product's website (origin only): the server info's
+/// `websiteUrl`, and the origin ChatGPT links the dashboard view to.
+pub const PRODUCT_WEBSITE: &str = "https://malgomo.com";
+
 pub use email::{Email, InvalidEmail};
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};

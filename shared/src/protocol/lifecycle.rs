@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::ProtocolVersion;
 use super::result::CacheHint;
-pub use super::result::Implementation;
+pub use super::result::{Icon, Implementation};
 
 /// The capabilities this server declares; its lists never change while it
 /// runs.

@@ -56,13 +56,20 @@ pub struct ListResourceTemplatesResult {
     pub resource_templates: Vec<ResourceTemplate>,
 }
 
-/// A view's `_meta` under the MCP Apps extension.
+/// A view's `_meta`: the MCP Apps extension's `ui`, and the keys ChatGPT
+/// reads instead (its Apps SDK predates the extension and still takes the
+/// view's CSP only from `openai/widgetCSP`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ResourceMeta {
     pub ui: ViewMeta,
+    #[serde(flatten)]
+    pub openai: WidgetMeta,
 }
 
-/// `_meta.ui` of a view: what it may load, and how the host frames it.
+/// `_meta.ui` of a view: what it may load, and how the host frames it. No
+/// `domain`: the view needs no stable origin (it calls nothing), and
+/// Claude refuses any value but its own hash of the connector URL, which
+/// only the person adding the connector knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ViewMeta {
@@ -91,25 +98,72 @@ impl ViewCsp {
     };
 }
 
+/// ChatGPT's spelling of the same facts (Apps SDK `openai/widget*` keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WidgetMeta {
+    #[serde(rename = "openai/widgetCSP")]
+    pub csp: WidgetCsp,
+    /// The origin ChatGPT associates with the view ("open in app", links);
+    /// its app submission asks for one.
+    #[serde(rename = "openai/widgetDomain")]
+    pub domain: &'static str,
+    /// What the view shows, so the model need not repeat it.
+    #[serde(rename = "openai/widgetDescription")]
+    pub description: &'static str,
+    #[serde(rename = "openai/widgetPrefersBorder")]
+    pub prefers_border: bool,
+}
+
+/// `openai/widgetCSP`: the origins of [`ViewCsp`], snake_case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WidgetCsp {
+    pub connect_domains: &'static [&'static str],
+    pub resource_domains: &'static [&'static str],
+    pub frame_domains: &'static [&'static str],
+}
+
+impl WidgetCsp {
+    /// ChatGPT's form of `csp`: the same origins.
+    pub const fn of(csp: ViewCsp) -> Self {
+        Self {
+            connect_domains: csp.connect_domains,
+            resource_domains: csp.resource_domains,
+            frame_domains: csp.frame_domains,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn a_view_meta_serialises_as_the_extension_spells_it() {
+    fn a_view_meta_serialises_as_the_extension_and_chatgpt_spell_it() {
         let meta = ResourceMeta {
             ui: ViewMeta {
                 csp: ViewCsp::NOTHING,
                 prefers_border: true,
             },
+            openai: WidgetMeta {
+                csp: WidgetCsp::of(ViewCsp::NOTHING),
+                domain: "https://example.test",
+                description: "d",
+                prefers_border: true,
+            },
         };
         assert_eq!(
             serde_json::to_value(meta).unwrap(),
-            json!({ "ui": {
-                "csp": { "connectDomains": [], "resourceDomains": [], "frameDomains": [], "baseUriDomains": [] },
-                "prefersBorder": true
-            } })
+            json!({
+                "ui": {
+                    "csp": { "connectDomains": [], "resourceDomains": [], "frameDomains": [], "baseUriDomains": [] },
+                    "prefersBorder": true
+                },
+                "openai/widgetCSP": { "connect_domains": [], "resource_domains": [], "frame_domains": [] },
+                "openai/widgetDomain": "https://example.test",
+                "openai/widgetDescription": "d",
+                "openai/widgetPrefersBorder": true
+            })
         );
     }
 

@@ -7,13 +7,30 @@ use serde_json::{Map, Value, json};
 
 use super::meta::SERVER_INFO;
 
-/// `serverInfo`: name, display title, version — in `initialize` and in the
-/// `_meta` of every 2026-07-28 result.
+/// `serverInfo`: name, display title, version, and what a host's connector
+/// directory shows of the server (2026-07-28 schema, served in both eras):
+/// a description, icons and the product's website — in `initialize` and in
+/// the `_meta` of every 2026-07-28 result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Implementation {
     pub name: &'static str,
     pub title: &'static str,
     pub version: &'static str,
+    pub description: &'static str,
+    pub icons: &'static [Icon],
+    pub website_url: &'static str,
+}
+
+/// An icon a client may show for the server: `src` is an `https:` or
+/// `data:` URI of an image of `mime_type`, drawn well at each of `sizes`
+/// (`"any"` for a scalable image).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Icon {
+    pub src: &'static str,
+    pub mime_type: &'static str,
+    pub sizes: &'static [&'static str],
 }
 
 /// A result with nothing in it (`ping`).
@@ -72,6 +89,9 @@ mod tests {
         name: "s",
         title: "S",
         version: "1",
+        description: "d",
+        icons: &[],
+        website_url: "https://example.test",
     };
 
     #[test]

@@ -42,22 +42,30 @@ pub struct ToolAnnotations {
 }
 
 /// A tool's `_meta` under the MCP Apps extension: the view that renders its
-/// results. The flat `ui/resourceUri` key is the extension's deprecated
-/// spelling, still read by hosts built before the nested one (the official
-/// SDK sets both too).
+/// results, and who may call it. The flat `ui/resourceUri` key is the
+/// extension's deprecated spelling, still read by hosts built before the
+/// nested one (the official SDK sets both too); `openai/widgetAccessible`
+/// is what lets ChatGPT's view call the tool (its Apps SDK default is no).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ToolMeta {
     pub ui: ToolUi,
     #[serde(rename = "ui/resourceUri")]
     pub flat_resource_uri: &'static str,
+    #[serde(rename = "openai/widgetAccessible")]
+    pub widget_accessible: bool,
 }
 
 impl ToolMeta {
-    /// Results rendered by the view at `uri`.
+    /// Results rendered by the view at `uri`, which may call the tool
+    /// again (another period or section) as the model may.
     pub const fn rendered_by(uri: &'static str) -> Self {
         Self {
-            ui: ToolUi { resource_uri: uri },
+            ui: ToolUi {
+                resource_uri: uri,
+                visibility: &[Visibility::Model, Visibility::App],
+            },
             flat_resource_uri: uri,
+            widget_accessible: true,
         }
     }
 }
@@ -67,6 +75,17 @@ impl ToolMeta {
 #[serde(rename_all = "camelCase")]
 pub struct ToolUi {
     pub resource_uri: &'static str,
+    /// Who may call it: the model (listed in `tools/list`), the view
+    /// (through the host), or both; stated though both is the default.
+    pub visibility: &'static [Visibility],
+}
+
+/// A caller the MCP Apps extension names in a tool's `visibility`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Model,
+    App,
 }
 
 /// The result of `tools/list` (one page: no `nextCursor`).
@@ -136,10 +155,14 @@ mod tests {
     }
 
     #[test]
-    fn ui_meta_carries_both_spellings() {
+    fn ui_meta_carries_both_spellings_and_lets_the_view_call() {
         assert_eq!(
             serde_json::to_value(ToolMeta::rendered_by("ui://x/y")).unwrap(),
-            json!({ "ui": { "resourceUri": "ui://x/y" }, "ui/resourceUri": "ui://x/y" })
+            json!({
+                "ui": { "resourceUri": "ui://x/y", "visibility": ["model", "app"] },
+                "ui/resourceUri": "ui://x/y",
+                "openai/widgetAccessible": true
+            })
         );
     }
 }

@@ -3,7 +3,10 @@
 //! renders whichever of the KPIs, fans or earnings results the host hands it.
 
 use super::{MCP_APP_MIME, Resource};
-use crate::protocol::resource::{self as wire, ResourceMeta, ViewCsp, ViewMeta};
+use crate::domain::PRODUCT_WEBSITE;
+use crate::protocol::resource::{
+    self as wire, ResourceMeta, ViewCsp, ViewMeta, WidgetCsp, WidgetMeta,
+};
 
 const TEXT: &str = include_str!("dashboard.html");
 
@@ -16,10 +19,17 @@ pub static DASHBOARD: Resource = Resource {
         mime_type: MCP_APP_MIME,
         size: TEXT.len(),
         // The view loads nothing: no connect, resource, frame or base-URI
-        // origins (hosts then apply their strictest CSP).
+        // origins (hosts then apply their strictest CSP), said in both the
+        // extension's and ChatGPT's keys.
         meta: Some(ResourceMeta {
             ui: ViewMeta {
                 csp: ViewCsp::NOTHING,
+                prefers_border: true,
+            },
+            openai: WidgetMeta {
+                csp: WidgetCsp::of(ViewCsp::NOTHING),
+                domain: PRODUCT_WEBSITE,
+                description: "The MalGomo dashboard for the period asked: headline figures, charts and per-creator tables of revenue, fans or earnings; the user can switch section and period in the view, so do not repeat its figures.",
                 prefers_border: true,
             },
         }),

@@ -49,6 +49,22 @@ async fn resources_list_shows_the_dashboard_view_with_its_csp_and_border() {
     ] {
         assert_eq!(ui["csp"][list], json!([]), "{list}: nothing external");
     }
+    // ChatGPT reads the same facts only from its own keys.
+    let meta = &view["_meta"];
+    assert_eq!(
+        meta["openai/widgetCSP"],
+        json!({ "connect_domains": [], "resource_domains": [], "frame_domains": [] })
+    );
+    assert_eq!(meta["openai/widgetPrefersBorder"], true);
+    assert!(
+        meta["openai/widgetDomain"]
+            .as_str()
+            .is_some_and(|origin| origin.starts_with("https://") && !origin.ends_with('/')),
+        "{meta}"
+    );
+    assert!(meta["openai/widgetDescription"].is_string(), "{meta}");
+    // No ui.domain: Claude refuses any but its own hash of the connector URL.
+    assert!(ui.get("domain").is_none(), "{ui}");
 }
 
 #[tokio::test]
@@ -113,6 +129,13 @@ async fn the_three_data_tools_point_at_the_dashboard_and_no_other_tool_does() {
         if DATA_TOOLS.contains(&name) {
             assert_eq!(&tool["_meta"]["ui"]["resourceUri"], listed_uri, "{name}");
             assert_eq!(&tool["_meta"]["ui/resourceUri"], listed_uri, "{name}");
+            // The view switches period and section by calling it again.
+            assert_eq!(
+                tool["_meta"]["ui"]["visibility"],
+                json!(["model", "app"]),
+                "{name}"
+            );
+            assert_eq!(tool["_meta"]["openai/widgetAccessible"], true, "{name}");
         } else {
             assert!(tool.get("_meta").is_none(), "{name} has no view");
         }

@@ -142,6 +142,11 @@ async fn discover_names_versions_capabilities_instructions_and_the_server() {
     assert!(discover["ttlMs"].as_u64().is_some(), "{discover}");
     assert_eq!(discover["_meta"][SERVER_INFO]["name"], "malgomo-mcp");
     assert!(discover["_meta"][SERVER_INFO]["version"].is_string());
+    // The same identity as initialize's serverInfo, directory fields included.
+    let info = &discover["_meta"][SERVER_INFO];
+    assert!(info["websiteUrl"].is_string(), "{info}");
+    assert!(info["description"].is_string(), "{info}");
+    assert_eq!(info["icons"][0]["mimeType"], "image/svg+xml", "{info}");
     let instructions = discover["instructions"].as_str().unwrap();
     assert!(
         instructions.contains("signed in by its Authorization: Bearer token"),

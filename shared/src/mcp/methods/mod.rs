@@ -3,6 +3,7 @@
 
 mod discover;
 mod fixed;
+mod icon;
 pub mod initialize;
 mod ping;
 mod resources_list;

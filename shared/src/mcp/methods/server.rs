@@ -1,6 +1,8 @@
 //! What the server says about itself, the same in `initialize` and
 //! `server/discover`: identity, capabilities, instructions.
 
+use super::icon;
+use crate::domain::PRODUCT_WEBSITE;
 use crate::mcp::SignIn;
 use crate::protocol::Era;
 use crate::protocol::lifecycle::{
@@ -14,6 +16,9 @@ pub const INFO: Implementation = Implementation {
     name: "malgomo-mcp",
     title: "MalGomo dashboard",
     version: env!("CARGO_PKG_VERSION"),
+    description: "Read your MalGomo agency dashboard: revenue KPIs, fan growth and earnings per creator, for today, yesterday, 7 or 30 days; owner/admin accounts only, read-only.",
+    icons: &[icon::ICON],
+    website_url: PRODUCT_WEBSITE,
 };
 
 /// Tools, the MCP Apps view as a resource (no subscriptions), and the MCP

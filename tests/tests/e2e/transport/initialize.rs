@@ -93,6 +93,36 @@ async fn initialize_advertises_the_tools_capability() {
     assert!(result["serverInfo"]["version"].is_string(), "{result}");
 }
 
+/// What a connector directory shows of the server: a description, an icon
+/// that loads nothing (a `data:` URI) and the product's website.
+#[tokio::test]
+async fn server_info_carries_description_icon_and_website() {
+    let app = spawn_app().await;
+    let answer = post(&app.client(), &initialize_request("2025-11-25")).await;
+    let info = &answer.json()["result"]["serverInfo"];
+    assert_eq!(info["title"], "MalGomo dashboard", "{info}");
+    assert!(
+        info["description"].as_str().is_some_and(|d| d.len() > 20),
+        "{info}"
+    );
+    assert!(
+        info["websiteUrl"]
+            .as_str()
+            .is_some_and(|url| url.starts_with("https://")),
+        "{info}"
+    );
+    let icons = info["icons"].as_array().expect("icons");
+    assert_eq!(icons.len(), 1, "{info}");
+    assert!(
+        icons[0]["src"]
+            .as_str()
+            .is_some_and(|src| src.starts_with("data:image/svg+xml;base64,")),
+        "{info}"
+    );
+    assert_eq!(icons[0]["mimeType"], "image/svg+xml");
+    assert_eq!(icons[0]["sizes"], json!(["any"]));
+}
+
 #[tokio::test]
 async fn initialize_without_protocol_version_is_invalid_params() {
     let app = spawn_app().await;

@@ -91,6 +91,38 @@ async fn tools_list_has_six_tools_with_title_input_schema_and_annotations() {
         assert!(tool["annotations"].is_object(), "{name} annotations");
         assert!(!contains_key(&tool["inputSchema"], "$ref"), "{name}");
     }
+    // The hosts' directories want every hint stated, not left to defaults:
+    // (read-only, destructive, idempotent, open world) per tool.
+    let hints: Vec<(&str, [bool; 4])> = tools
+        .iter()
+        .map(|tool| {
+            let hint = |key: &str| {
+                tool["annotations"][key]
+                    .as_bool()
+                    .unwrap_or_else(|| panic!("{} states {key}", tool["name"]))
+            };
+            (
+                tool["name"].as_str().unwrap_or_default(),
+                [
+                    hint("readOnlyHint"),
+                    hint("destructiveHint"),
+                    hint("idempotentHint"),
+                    hint("openWorldHint"),
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            ("malgomo_login", [false, false, true, true]),
+            ("malgomo_status", [true, false, true, false]),
+            ("malgomo_logout", [false, false, true, true]),
+            ("malgomo_get_kpis", [true, false, true, true]),
+            ("malgomo_get_fans", [true, false, true, true]),
+            ("malgomo_get_earnings", [true, false, true, true]),
+        ]
+    );
 }
 
 #[tokio::test]
