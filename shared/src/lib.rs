@@ -34,11 +34,10 @@
 //! tools                    the registry and one file per tool
 //! auth, renewal            the caller (a bearer, or our token's grant); token renewal
 //! oauth                    the authorization server (mode A)
-//! web                      host-agnostic HTTP pieces: body, replies, CORS, origin guard
 //! config                   the settings, typed (it holds the limits' settings)
 //! limits                   throttles and budgets counted in the store; open streams
 //! session                  session ids, records, expiry; sealed above the store
-//! store, resources, upstream   one record contract; the view; Supabase and MalGomo clients
+//! store, resources, upstream, web   one record contract; the view; the upstream clients; HTTP pieces
 //! protocol, domain, clock, crypto, telemetry, tls   leaves
 //! ```
 
