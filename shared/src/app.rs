@@ -1,5 +1,8 @@
 //! The one place that builds the application from a [`Config`]: every host
-//! (Lambda functions, the local server, tests) calls this.
+//! (Lambda functions, the local server, tests) calls this. It only
+//! assembles: each layer is lent its own handle ([`App::router`],
+//! [`App::mcp`], [`App::oauth`], [`App::sessions`], …), so no layer takes
+//! the app and it sits on top of all of them.
 
 use std::sync::Arc;
 use std::time::Duration;
