@@ -11,6 +11,7 @@ use crate::tools;
 /// The context of one JSON-RPC request.
 #[derive(Debug)]
 pub struct Call<'a> {
+    /// What `/mcp` uses of the app (its [`Server`] handle).
     pub app: &'a Server<'a>,
     /// Sessionful (2025) or stateless (2026-07-28): a stateless request never
     /// has a session, so it cannot log in with the login tool.
