@@ -178,7 +178,7 @@ pub async fn handle(app: &App, request: Request) -> http::Response<Body> {
         Body::Binary(binary) => Bytes::from(binary),
         _ => Bytes::new(),
     };
-    to_lambda(router::handle(app, http::Request::from_parts(parts, bytes)).await)
+    to_lambda(router::handle(&app.router(), http::Request::from_parts(parts, bytes)).await)
 }
 
 /// A router response as Lambda returns it: repeated headers joined, text

@@ -125,7 +125,7 @@ fuzz_target!(|data: &[u8]| {
         };
         apps.served += 1;
         let app = if mode_a { &apps.mode_a } else { &apps.mode_b };
-        let response = apps.runtime.block_on(malgomo::router::handle(app, request));
+        let response = apps.runtime.block_on(malgomo::router::handle(&app.router(), request));
         let status = response.status();
         assert!(!status.is_informational(), "a final answer, not {status}");
         assert_ne!(status, 500, "never a bare 500");

@@ -1,5 +1,8 @@
 //! The one place that builds the application from a [`Config`]: every host
-//! (Lambda functions, the local server, tests) calls this.
+//! (Lambda functions, the local server, tests) calls this. It only
+//! assembles: each layer is lent its own handle ([`App::router`],
+//! [`App::mcp`], [`App::oauth`], [`App::sessions`], …), so no layer takes
+//! the app and it sits on top of all of them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,8 +11,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::limits::password::Throttle;
 use crate::limits::streams::StreamSlots;
+use crate::mcp;
 use crate::oauth::AuthServer;
 use crate::oauth::metadata::Discovery;
+use crate::router::Router;
 use crate::session::{Expiry, SessionKey, Sessions, StoredSessions};
 use crate::store::{
     Connection, DynamoStore, MemoryStore, RecordStore, StoreError, Stores, per_user_share,
@@ -155,6 +160,41 @@ impl App {
             public_url: self.config.public_url.as_ref(),
             access_token_ttl: self.config.access_token_ttl,
             discovery: self.discovery.as_ref(),
+        }
+    }
+
+    /// The MCP transport's handle.
+    pub fn mcp(&self) -> mcp::Server<'_> {
+        mcp::Server {
+            oauth_enabled: self.config.oauth_enabled(),
+            sessions: self.sessions(),
+            ids: &self.sessions,
+            clock: &self.clock,
+            upstream: &self.upstream,
+            throttle: self.throttle(),
+            single_tenant: self
+                .config
+                .api_token
+                .as_ref()
+                .filter(|_| self.config.single_tenant),
+            can_stream: self.host.can_stream,
+            streams: &self.streams,
+            keep_alive: self.keep_alive,
+            sse_max_age: self.config.sse_max_age,
+        }
+    }
+
+    /// The router's handle: its guards' settings and the handles of the
+    /// layers it hands a request to. Hosts serve a request with
+    /// `router::handle(&app.router(), request)`.
+    pub fn router(&self) -> Router<'_> {
+        Router {
+            origin_secret: self.config.origin_secret.as_ref(),
+            origins: &self.origins,
+            public_url: self.config.public_url.as_ref(),
+            loopback_bind: self.host.loopback_bind,
+            oauth: self.oauth(),
+            mcp: self.mcp(),
         }
     }
 

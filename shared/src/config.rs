@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::domain::{OriginSecrets, Secret};
+use crate::domain::{OriginSecrets, Secret, is_loopback_host};
 use crate::limits::budget::Budget;
 use crate::limits::connections::ConnectionLimits;
 
@@ -251,16 +251,6 @@ fn public_url(raw: &str) -> Result<Url, ConfigError> {
         return Err(error(VAR, "must not carry credentials"));
     }
     Ok(url)
-}
-
-/// True for `localhost`, 127.0.0.0/8 and `::1`.
-pub fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 fn boolean(var: &'static str, raw: &str) -> Result<bool, ConfigError> {

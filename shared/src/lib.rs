@@ -1,6 +1,6 @@
 //! The MalGomo MCP server as a library: every host (Lambda functions, the
 //! local server, tests) builds the same [`App`] and serves it through the
-//! same [`router::handle`].
+//! same [`router::handle`], given the handle [`App::router`] lends.
 //!
 //! One request, top to bottom:
 //!
@@ -28,17 +28,16 @@
 //!
 //! ```text
 //! host                     the local server (hyper); the Lambda adapters live in functions/
+//! app                      assembles every layer below from a Config; hands out their handles
 //! router                   origin/host guard, CORS, body limit; path → oauth | mcp | docs
 //! mcp, docs                the MCP transport of both eras; the documentation page
-//! app                      assembles every layer below from a Config (the only App)
 //! tools                    the registry and one file per tool
 //! auth, renewal            the caller (a bearer, or our token's grant); token renewal
 //! oauth                    the authorization server (mode A)
-//! web                      host-agnostic HTTP pieces: body, replies, CORS, origin guard
 //! config                   the settings, typed (it holds the limits' settings)
 //! limits                   throttles and budgets counted in the store; open streams
 //! session                  session ids, records, expiry; sealed above the store
-//! store, resources, upstream   one record contract; the view; Supabase and MalGomo clients
+//! store, resources, upstream, web   one record contract; the view; the upstream clients; HTTP pieces
 //! protocol, domain, clock, crypto, telemetry, tls   leaves
 //! ```
 

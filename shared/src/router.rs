@@ -1,21 +1,44 @@
-//! The one router: `http::Request` → response, the same for every host.
+//! The one router: `http::Request` → response, the same for every host. It
+//! takes [`Router`], the handles of the layers it hands requests to and the
+//! settings of its own guards, built by the app.
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
 use serde_json::json;
+use url::Url;
 
-use crate::app::App;
 use crate::auth::Auth;
 use crate::docs;
+use crate::domain::OriginSecrets;
 use crate::mcp;
-use crate::oauth;
+use crate::oauth::{self, AuthServer};
+use crate::web::guard::OriginPolicy;
 use crate::web::{BodyTooLarge, Response, cors, edge, reply};
 
 const MCP_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 
-pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
+/// Everything the router uses. Borrowed, so building one per request costs
+/// nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Router<'a> {
+    /// `ORIGIN_SECRET` (and its previous value): the front door's header.
+    pub origin_secret: Option<&'a OriginSecrets>,
+    /// The origin/host guard (DNS-rebinding protection).
+    pub origins: &'a OriginPolicy,
+    /// `PUBLIC_URL`: the base URL the docs page names, when set.
+    pub public_url: Option<&'a Url>,
+    /// The server is bound to loopback only (a base URL from the request is
+    /// then `http`).
+    pub loopback_bind: bool,
+    /// The authorization server (mode A) and the bearer check of `/mcp`.
+    pub oauth: AuthServer<'a>,
+    /// `/mcp` of both eras.
+    pub mcp: mcp::Server<'a>,
+}
+
+pub async fn handle(app: &Router<'_>, request: http::Request<Bytes>) -> Response {
     // First of all, every path: a request that went around the front door.
-    if !edge::admits(app.config.origin_secret.as_ref(), request.headers()) {
+    if !edge::admits(app.origin_secret, request.headers()) {
         tracing::info!("request refused: no valid origin secret (not through the front door)");
         return reply::error(
             StatusCode::FORBIDDEN,
@@ -41,15 +64,15 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
                     mcp::post::too_large()
                 }
                 Ok(auth) => match method {
-                    Method::POST => mcp::post::handle(app, request, auth).await,
-                    Method::GET => mcp::stream::handle(app, request, auth).await,
-                    Method::DELETE => mcp::end::handle(app, request, auth).await,
+                    Method::POST => mcp::post::handle(&app.mcp, request, auth).await,
+                    Method::GET => mcp::stream::handle(&app.mcp, request, auth).await,
+                    Method::DELETE => mcp::end::handle(&app.mcp, request, auth).await,
                     _ => not_allowed(MCP_METHODS),
                 },
             };
             cors::decorate(&headers, response)
         }
-        path if oauth::is_oauth_path(path) => oauth::handle(&app.oauth(), request).await,
+        path if oauth::is_oauth_path(path) => oauth::handle(&app.oauth, request).await,
         "/healthz" if method == Method::GET || method == Method::HEAD => {
             reply::json(StatusCode::OK, &json!({ "status": "ok" }))
         }
@@ -76,12 +99,12 @@ pub async fn handle(app: &App, request: http::Request<Bytes>) -> Response {
 
 /// Mode A: `/mcp` needs one of our access tokens (else 401 with the
 /// discovery challenge). Mode B: a bearer, if any, is the user's own token.
-async fn authenticate(app: &App, headers: &http::HeaderMap) -> Result<Auth, Response> {
-    if !app.config.oauth_enabled() {
+async fn authenticate(app: &Router<'_>, headers: &http::HeaderMap) -> Result<Auth, Response> {
+    if !app.mcp.oauth_enabled {
         return Ok(Auth::from_headers(headers));
     }
     Ok(Auth::Granted(
-        oauth::bearer::validate(&app.oauth(), headers).await?,
+        oauth::bearer::validate(&app.oauth, headers).await?,
     ))
 }
 
@@ -99,8 +122,8 @@ fn not_allowed(allow: &'static str) -> Response {
 
 /// This server's public base URL: `PUBLIC_URL`, else what the request says
 /// it reached (Host and the forwarded protocol).
-pub fn base_url(app: &App, request: &http::Request<Bytes>) -> String {
-    if let Some(url) = &app.config.public_url {
+pub fn base_url(app: &Router<'_>, request: &http::Request<Bytes>) -> String {
+    if let Some(url) = app.public_url {
         return url.as_str().trim_end_matches('/').to_owned();
     }
     let headers = request.headers();
@@ -117,10 +140,6 @@ pub fn base_url(app: &App, request: &http::Request<Bytes>) -> String {
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or(if app.host.loopback_bind {
-            "http"
-        } else {
-            "https"
-        });
+        .unwrap_or(if app.loopback_bind { "http" } else { "https" });
     format!("{scheme}://{host}")
 }

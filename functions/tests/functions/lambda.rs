@@ -479,7 +479,7 @@ async fn router_answer_with(
     let request = request
         .body(Bytes::copy_from_slice(body.as_bytes()))
         .expect("a request");
-    malgomo::router::handle(&app, request).await
+    malgomo::router::handle(&app.router(), request).await
 }
 
 fn assert_same_headers(expected: &http::HeaderMap, response: &Value, what: &str) {

@@ -3,6 +3,7 @@
 
 mod client_ip;
 mod email;
+mod loopback;
 mod origin_secrets;
 mod period;
 mod role;
@@ -14,6 +15,7 @@ pub use client_ip::ClientIp;
 pub const PRODUCT_WEBSITE: &str = "https://malgomo.com";
 
 pub use email::{Email, InvalidEmail};
+pub use loopback::is_loopback_host;
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};
 pub use role::Role;

@@ -127,7 +127,7 @@ async fn handle(
     };
     let method = parts.method.clone();
     let path = parts.uri.path().to_owned();
-    let response = router::handle(app, http::Request::from_parts(parts, bytes)).await;
+    let response = router::handle(&app.router(), http::Request::from_parts(parts, bytes)).await;
     tracing::debug!(%method, %path, status = response.status().as_u16(), %peer, "request");
     response
 }

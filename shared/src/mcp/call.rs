@@ -1,10 +1,8 @@
-//! Everything a JSON-RPC method sees about the request it serves: the app,
-//! the era, the caller, and the session (if one is open).
+//! Everything a JSON-RPC method sees about the request it serves: the
+//! transport's handle, the era, the caller, and the session (if one is open).
 
-use crate::app::App;
+use super::Server;
 use crate::auth::Auth;
-use crate::config::Config;
-use crate::domain::Secret;
 use crate::limits::AddressKey;
 use crate::protocol::Era;
 use crate::session::OpenSession;
@@ -13,7 +11,8 @@ use crate::tools;
 /// The context of one JSON-RPC request.
 #[derive(Debug)]
 pub struct Call<'a> {
-    pub app: &'a App,
+    /// What `/mcp` uses of the app (its [`Server`] handle).
+    pub app: &'a Server<'a>,
     /// Sessionful (2025) or stateless (2026-07-28): a stateless request never
     /// has a session, so it cannot log in with the login tool.
     pub era: Era,
@@ -28,19 +27,14 @@ impl Call<'_> {
     /// the era and the session.
     pub fn tool_context(&mut self) -> tools::Context<'_> {
         tools::Context {
-            upstream: &self.app.upstream,
-            sessions: self.app.sessions(),
-            throttle: self.app.throttle(),
-            single_tenant: single_tenant(&self.app.config),
+            upstream: self.app.upstream,
+            sessions: self.app.sessions,
+            throttle: self.app.throttle,
+            single_tenant: self.app.single_tenant,
             era: self.era,
             auth: &self.auth,
             session: self.session.as_mut(),
             client: self.client,
         }
     }
-}
-
-/// The fallback token, when the configuration honours it.
-fn single_tenant(config: &Config) -> Option<&Secret> {
-    config.api_token.as_ref().filter(|_| config.single_tenant)
 }

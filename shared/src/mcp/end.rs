@@ -5,13 +5,12 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use super::answer::{refuse, store_failure};
-use super::resolve;
-use crate::app::App;
+use super::{Server, resolve};
 use crate::auth::Auth;
 use crate::protocol::jsonrpc::REQUEST_REFUSED;
 use crate::web::{Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth) -> Response {
     if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
         return refused;
     }
@@ -31,9 +30,14 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     };
     // The tombstone lives as long as the id could still be valid without
     // an item: one idle TTL from its issue.
-    let until = app.expiry.deadline(open.issued_at_ms);
+    let until = app.sessions.expiry.deadline(open.issued_at_ms);
     let key = open.id.storage_key();
-    match app.store.end(&key, until, app.clock.now_ms()).await {
+    match app
+        .sessions
+        .stored
+        .end(&key, until, app.clock.now_ms())
+        .await
+    {
         Ok(_) => {
             tracing::info!(session = %open.id.log_tag(), "session ended by the client");
             reply::empty(StatusCode::NO_CONTENT)

@@ -10,9 +10,11 @@ mod mirrored;
 pub mod negotiate;
 pub mod post;
 mod resolve;
+mod server;
 pub mod sign_in;
 pub mod stateless;
 pub mod stream;
 
 pub use call::Call;
+pub use server::Server;
 pub use sign_in::SignIn;

@@ -12,8 +12,7 @@ use super::answer::{refuse, rpc};
 use super::methods::{self, INITIALIZE, initialize};
 use super::negotiate::{self, Answer, MAX_BODY_BYTES, SESSION_ID};
 use super::stateless;
-use super::{Call, SignIn, resolve};
-use crate::app::App;
+use super::{Call, Server, SignIn, resolve};
 use crate::auth::Auth;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{
@@ -23,7 +22,7 @@ use crate::protocol::{Era, ProtocolVersion};
 use crate::tools::LOGIN;
 use crate::web::{Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth) -> Response {
     let client = AddressKey::of_request(&request);
     let headers = request.headers();
     if !negotiate::is_json(headers) {
@@ -68,8 +67,8 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
 
 /// `initialize`: negotiate, hand out a new session id. The version header
 /// is not checked here: the body negotiates.
-async fn start_session(app: &App, req: Request, auth: &Auth, answer: Answer) -> Response {
-    let sign_in = SignIn::of(app.config.oauth_enabled(), auth);
+async fn start_session(app: &Server<'_>, req: Request, auth: &Auth, answer: Answer) -> Response {
+    let sign_in = SignIn::of(app.oauth_enabled, auth);
     let (version, result) = match initialize::negotiate(req.params, sign_in) {
         Ok(negotiated) => negotiated,
         Err(error) => {
@@ -79,9 +78,7 @@ async fn start_session(app: &App, req: Request, auth: &Auth, answer: Answer) -> 
     // Nothing is stored: the id carries its issue time and version under
     // the deployment's MAC, bound to the bearer's identity if any. A
     // connection costs storage only once it holds a login.
-    let id = app
-        .sessions
-        .issue(app.clock.now_ms(), version, auth.identity());
+    let id = app.ids.issue(app.clock.now_ms(), version, auth.identity());
     tracing::info!(session = %id.log_tag(), version = %version, "session started");
     let mut response = rpc(StatusCode::OK, &Reply::typed(req.id, &result), answer);
     if let Ok(value) = HeaderValue::from_str(id.expose()) {
@@ -92,7 +89,7 @@ async fn start_session(app: &App, req: Request, auth: &Auth, answer: Answer) -> 
 
 /// Every other message, on an established connection.
 async fn serve(
-    app: &App,
+    app: &Server<'_>,
     headers: &http::HeaderMap,
     payload: Payload,
     (auth, client): (Auth, AddressKey),
@@ -212,8 +209,8 @@ async fn touch(call: &mut Call<'_>) {
     let now = app.clock.now_ms();
     let result = open
         .update_when(
-            app.sessions(),
-            |record| app.expiry.touch_due(record, now),
+            app.sessions,
+            |record| app.sessions.expiry.touch_due(record, now),
             |_| {},
         )
         .await;

@@ -11,13 +11,13 @@ use http::{HeaderMap, StatusCode};
 use super::answer::{refuse, store_failure};
 use super::negotiate::SESSION_ID;
 
-use crate::app::App;
+use super::Server;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
 use crate::session::{Lookup, OpenSession, SessionRecord, Versioned};
 use crate::web::Response;
 
 pub async fn session(
-    app: &App,
+    app: &Server<'_>,
     headers: &HeaderMap,
     caller: Option<&str>,
     id: Option<Id>,
@@ -35,7 +35,7 @@ pub async fn session(
     };
     // The id authenticates itself: a forged one costs no storage read, and
     // one issued to another identity is refused outright (never served).
-    let Some(issued) = raw.to_str().ok().and_then(|raw| app.sessions.verify(raw)) else {
+    let Some(issued) = raw.to_str().ok().and_then(|raw| app.ids.verify(raw)) else {
         return unknown(caller, id).map_or(Ok(None), Err);
     };
     if !issued.belongs_to(caller) {
@@ -43,13 +43,14 @@ pub async fn session(
     }
     let now = app.clock.now_ms();
     let lookup = app
-        .store
+        .sessions
+        .stored
         .get(&issued.id, now)
         .await
         .map_err(|err| store_failure(id.clone(), &err))?;
     // Nothing stored: the session has no login and lives in its id alone,
     // for one idle TTL from its issue (it has nothing to slide).
-    let lifetime_end = app.expiry.deadline(issued.issued_at_ms);
+    let lifetime_end = app.sessions.expiry.deadline(issued.issued_at_ms);
     let stored = match lookup {
         Lookup::Live(stored) if stored.record.owner.as_deref() == caller => *stored,
         Lookup::Absent if now < lifetime_end => Versioned {

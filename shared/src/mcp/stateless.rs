@@ -16,8 +16,7 @@ use super::answer::rpc;
 use super::methods::{self, DISCOVER, INITIALIZE};
 use super::mirrored;
 use super::negotiate::{Answer, PROTOCOL_VERSION};
-use super::{Call, SignIn};
-use crate::app::App;
+use super::{Call, Server, SignIn};
 use crate::auth::Auth;
 use crate::limits::AddressKey;
 use crate::protocol::jsonrpc::{Message, Payload, Reply, Request, RpcError};
@@ -47,7 +46,7 @@ pub fn header_is_stateless(headers: &HeaderMap) -> bool {
 }
 
 pub async fn handle(
-    app: &App,
+    app: &Server<'_>,
     headers: &HeaderMap,
     payload: Payload,
     (auth, client): (Auth, AddressKey),
@@ -67,7 +66,7 @@ pub async fn handle(
             );
         }
     };
-    let sign_in = SignIn::of(app.config.oauth_enabled(), &auth);
+    let sign_in = SignIn::of(app.oauth_enabled, &auth);
     if let Err((status, error)) = admit(headers, &req, sign_in) {
         return rpc(status, &Reply::error(req.id, error), answer);
     }

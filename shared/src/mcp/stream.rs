@@ -11,8 +11,7 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 
 use super::answer::refuse;
-use super::{negotiate, resolve};
-use crate::app::App;
+use super::{Server, negotiate, resolve};
 use crate::auth::Auth;
 use crate::clock::Clock;
 use crate::limits::AddressKey;
@@ -22,7 +21,7 @@ use crate::protocol::jsonrpc::{INVALID_REQUEST, REQUEST_REFUSED, SERVER_BUSY};
 use crate::session::{Lookup, SessionId, StoredSessions};
 use crate::web::{Body, KeepAliveStream, Response, reply};
 
-pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Response {
+pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth) -> Response {
     if let Some(refused) = super::stateless::refuse_verb(request.headers()) {
         return refused;
     }
@@ -30,7 +29,7 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     // No session, no stream to offer — whatever credential the request
     // carries (clients that probe with a GET before `initialize` take 405
     // as "no SSE here").
-    if !app.host.can_stream || !headers.contains_key(negotiate::SESSION_ID) {
+    if !app.can_stream || !headers.contains_key(negotiate::SESSION_ID) {
         return not_allowed();
     }
     if !negotiate::accepts_sse(headers) {
@@ -85,15 +84,15 @@ pub async fn handle(app: &App, request: http::Request<Bytes>, auth: Auth) -> Res
     };
     let (end, ended) = tokio::sync::oneshot::channel();
     let watch = Watch {
-        store: app.store.clone(),
+        store: app.sessions.stored.clone(),
         clock: app.clock.clone(),
         id: session.id.clone(),
         // A session that never stored anything lives one TTL from its
         // initialize.
-        unstored_until_ms: app.expiry.deadline(session.issued_at_ms),
+        unstored_until_ms: app.sessions.expiry.deadline(session.issued_at_ms),
     };
     tokio::spawn(watch.run(app.keep_alive, end));
-    let stream = KeepAliveStream::watched(app.keep_alive, app.config.sse_max_age, ended, slot);
+    let stream = KeepAliveStream::watched(app.keep_alive, app.sse_max_age, ended, slot);
     let mut response = http::Response::new(Body::Sse(stream));
     let headers = response.headers_mut();
     headers.insert(

@@ -39,7 +39,7 @@ pub fn check_url(server: &AuthServer<'_>, raw: &str) -> Result<Url, String> {
 fn loopback_allowed(server: &AuthServer<'_>) -> bool {
     server
         .public_url
-        .is_some_and(crate::config::is_loopback_host)
+        .is_some_and(crate::domain::is_loopback_host)
 }
 
 /// GETs `raw` for `from`, answering at most `max_bytes` of a 2xx body.

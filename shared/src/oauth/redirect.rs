@@ -127,7 +127,7 @@ fn private_use(url: &Url) -> Result<(), String> {
 }
 
 fn is_loopback(url: &Url) -> bool {
-    url.scheme() == "http" && crate::config::is_loopback_host(url)
+    url.scheme() == "http" && crate::domain::is_loopback_host(url)
 }
 
 /// `localhost` and 127.0.0.0/8 are one family; `[::1]` another.

@@ -3,7 +3,7 @@
 use http::HeaderMap;
 use url::Url;
 
-use crate::config::is_loopback_host;
+use crate::domain::is_loopback_host;
 
 /// Who may talk to this server from a browser, and under which host names.
 #[derive(Clone, Debug, Default)]

@@ -124,7 +124,7 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
             other => RpcError::method_not_found(other),
         });
     };
-    let (era, oauth) = (call.era, call.app.config.oauth_enabled());
+    let (era, oauth) = (call.era, call.app.oauth_enabled);
     match method {
         Method::Ping => to_value(ping::result()).and_then(|result| finish(era, method, result)),
         Method::Discover => discover::result(SignIn::of(oauth, &call.auth)),
