@@ -10,5 +10,6 @@ mod secret;
 pub use email::{Email, InvalidEmail};
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};
+pub(crate) use period::{period_table, period_text};
 pub use role::Role;
 pub use secret::Secret;

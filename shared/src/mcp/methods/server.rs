@@ -1,6 +1,7 @@
 //! What the server says about itself, the same in `initialize` and
 //! `server/discover`: identity, capabilities, instructions.
 
+use crate::domain::period_text;
 use crate::mcp::SignIn;
 use crate::protocol::Era;
 use crate::protocol::lifecycle::{
@@ -40,8 +41,9 @@ pub fn capabilities() -> ServerCapabilities {
 /// come from the registry.
 pub fn instructions(era: Era, sign_in: SignIn) -> String {
     let reads = format!(
-        "Read the MalGomo agency dashboard: {}, each for period today (default), yesterday, 7d or 30d.",
-        tools::data_tools()
+        "Read the MalGomo agency dashboard: {}, each for period {}.",
+        tools::data_tools(),
+        period_text!(short)
     );
     let (login, status) = (tools::LOGIN, tools::STATUS);
     let owners = "Dashboard data is owner/admin only.";
