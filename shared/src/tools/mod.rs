@@ -162,6 +162,32 @@ mod tests {
         assert_eq!(names.len(), ALL.len());
     }
 
+    /// The view routes results by their shape, one panel file per data
+    /// tool whose header names it (`// malgomo_get_kpis: …`), imported by
+    /// `render.js`; a data tool without one would show "no dashboard data".
+    #[test]
+    fn the_view_has_a_panel_for_every_data_tool() {
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/../view/src");
+        let read = |file: &str| std::fs::read_to_string(format!("{src}/{file}")).unwrap();
+        let render = read("render.js");
+        let files: Vec<String> = std::fs::read_dir(src)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|file| file.ends_with(".js"))
+            .collect();
+        for name in data_tool_names() {
+            let panel = files
+                .iter()
+                .find(|file| read(file).starts_with(&format!("// {name}:")))
+                .unwrap_or_else(|| panic!("view/src has no panel headed // {name}:"));
+            assert!(
+                render.contains(&format!("from \"./{panel}\"")),
+                "render.js does not import {panel} ({name})"
+            );
+        }
+        assert!(render.contains(LOGIN), "the view recognises the login hint");
+    }
+
     #[test]
     fn data_tools_are_named_with_what_they_read() {
         assert_eq!(

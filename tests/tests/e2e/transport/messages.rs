@@ -5,7 +5,7 @@ use malgomo_tests::rpc::{initialize_request, notification, post, request};
 use malgomo_tests::spawn_app;
 use serde_json::json;
 
-use super::{DATA_TOOLS, contains_key, session};
+use super::{contains_key, data_tool_names, session};
 
 #[tokio::test]
 async fn initialized_notification_is_202_with_empty_body() {
@@ -101,7 +101,7 @@ async fn data_tools_are_read_only_with_flat_object_output_schemas() {
         .await
         .json();
     let tools = body["result"]["tools"].as_array().expect("a tools array");
-    for name in DATA_TOOLS {
+    for name in data_tool_names() {
         let tool = tools
             .iter()
             .find(|t| t["name"] == name)
