@@ -1,8 +1,33 @@
 //! The MCP tools: one file each, same shape (input type, definition,
 //! `call`), the dashboard reads rows of one table (`dashboards.rs`); this
-//! module is the registry. Adding a tool is its file (or row) and one line
-//! in [`ALL`]: `tools/list`, the server's instructions and the docs page's
-//! check read the list.
+//! module is the registry. `tools/list`, the server's instructions, the docs
+//! page, the login tool's hints and the tests read their tool names from
+//! [`ALL`] ([`data_tool_names`] for the data tools).
+//!
+//! # Adding a data tool (say `malgomo_get_payouts`)
+//!
+//! 1. **Its upstream answer type**: `upstream/dashboard/payouts.rs`, a
+//!    serde struct with `impl Endpoint` naming its path
+//!    (`api/dashboard/payouts`), re-exported by `upstream::dashboard`.
+//! 2. **Its row in the tools table**: a `Dashboard` static in
+//!    `tools/dashboards.rs` (name, title, description — whose period
+//!    sentence is `period_text!(glossed)` —, what it reads, the docs page's
+//!    words) and its line in [`ALL`]. `tools/list`, the instructions, the
+//!    docs page's tool section and every test that iterates the data tools
+//!    follow.
+//! 3. **The simulator's data and route** (`infra/sim`): the data in
+//!    `src/data/`, its line in `endpoints!` (`src/endpoint.rs`: counter key
+//!    and fault target), its handler in `src/api/dashboard.rs` and route in
+//!    `src/api/mod.rs`.
+//! 4. **The view's panel**: `view/src/payouts.js`, its first line
+//!    `// malgomo_get_payouts: …`, imported by `view/src/render.js`; then
+//!    `scripts/build-view` rebuilds the document the server embeds.
+//!
+//! Each step is held by a test that iterates the registry: a data tool
+//! without a simulator route fails the e2e `tools_flow` test (it calls
+//! every data tool for every period), one without a panel fails
+//! `the_view_has_a_panel_for_every_data_tool` below; the docs page's section
+//! is generated from the row (`docs::tests::page_documents_every_registered_tool`).
 
 /// The login tool's name as a literal, so that the messages that tell an
 /// agent to call it (`concat!`) and the tool itself share one spelling.
