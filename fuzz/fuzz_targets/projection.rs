@@ -3,20 +3,20 @@
 //! (never a panic), and the earnings result keeps its cap.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
 use malgomo::upstream::{Me, parse_answer};
 
-const TOOLS: [&str; 3] = [
-    "malgomo_get_kpis",
-    "malgomo_get_fans",
-    "malgomo_get_earnings",
-];
+/// The data tools, from the registry; one selector value past them
+/// parses the answer of `/api/me` instead.
+static TOOLS: LazyLock<Vec<&'static str>> = LazyLock::new(malgomo::tools::data_tool_names);
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {
         return;
     };
-    let Some(&name) = TOOLS.get(usize::from(selector) % 4) else {
+    let Some(&name) = TOOLS.get(usize::from(selector) % (TOOLS.len() + 1)) else {
         let _ = parse_answer::<Me>(body);
         return;
     };

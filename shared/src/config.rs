@@ -10,6 +10,8 @@ use crate::domain::{OriginSecrets, Secret, is_loopback_host};
 use crate::limits::budget::Budget;
 use crate::limits::connections::ConnectionLimits;
 
+pub mod vars;
+
 pub const DEFAULT_API_BASE: &str = "https://api.malgomo.com";
 pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co";
 pub const DEFAULT_MAX_SESSIONS: usize = 500;
@@ -90,66 +92,74 @@ impl Config {
     /// and shells pass empty parameters for "not given").
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let public = get("PUBLIC_URL");
+        let public = get(vars::PUBLIC_URL.name);
         let from_function_url = public.as_deref().map(str::trim) == Some(FUNCTION_URL);
         Ok(Self {
             api_base: base_url(
-                "MALGOMO_API_BASE",
-                get("MALGOMO_API_BASE"),
+                vars::MALGOMO_API_BASE.name,
+                get(vars::MALGOMO_API_BASE.name),
                 DEFAULT_API_BASE,
             )?,
-            supabase_url: base_url("SUPABASE_URL", get("SUPABASE_URL"), DEFAULT_SUPABASE_URL)?,
-            supabase_anon_key: get("SUPABASE_ANON_KEY").map(Secret::new),
+            supabase_url: base_url(
+                vars::SUPABASE_URL.name,
+                get(vars::SUPABASE_URL.name),
+                DEFAULT_SUPABASE_URL,
+            )?,
+            supabase_anon_key: get(vars::SUPABASE_ANON_KEY.name).map(Secret::new),
             public_url: public
                 .filter(|_| !from_function_url)
                 .map(|v| public_url(&v))
                 .transpose()?,
             public_url_from_function_url: from_function_url,
-            api_token: get("MALGOMO_API_TOKEN").map(Secret::new),
-            single_tenant: get("MALGOMO_SINGLE_TENANT")
-                .map(|v| boolean("MALGOMO_SINGLE_TENANT", &v))
+            api_token: get(vars::MALGOMO_API_TOKEN.name).map(Secret::new),
+            single_tenant: get(vars::MALGOMO_SINGLE_TENANT.name)
+                .map(|v| boolean(vars::MALGOMO_SINGLE_TENANT.name, &v))
                 .transpose()?
                 .unwrap_or(false),
-            allowed_origins: list(get("ALLOWED_ORIGINS")),
-            allowed_hosts: list(get("ALLOWED_HOSTS")),
-            max_sessions: get("MAX_SESSIONS")
+            allowed_origins: list(get(vars::ALLOWED_ORIGINS.name)),
+            allowed_hosts: list(get(vars::ALLOWED_HOSTS.name)),
+            max_sessions: get(vars::MAX_SESSIONS.name)
                 .map(|v| max_sessions(&v))
                 .transpose()?
                 .unwrap_or(DEFAULT_MAX_SESSIONS),
-            sign_in_budget: get("SUPABASE_SIGN_INS_PER_MINUTE")
+            sign_in_budget: get(vars::SUPABASE_SIGN_INS_PER_MINUTE.name)
                 .map(|v| {
-                    Budget::parse(&v)
-                        .map_err(|err| error("SUPABASE_SIGN_INS_PER_MINUTE", err.to_string()))
+                    Budget::parse(&v).map_err(|err| {
+                        error(vars::SUPABASE_SIGN_INS_PER_MINUTE.name, err.to_string())
+                    })
                 })
                 .transpose()?
                 .unwrap_or_default(),
             connections: connection_limits(&get)?,
-            sse_keep_alive: get("SSE_KEEP_ALIVE_MS")
-                .map(|v| positive("SSE_KEEP_ALIVE_MS", &v))
+            sse_keep_alive: get(vars::SSE_KEEP_ALIVE_MS.name)
+                .map(|v| positive(vars::SSE_KEEP_ALIVE_MS.name, &v))
                 .transpose()?
                 .map_or(DEFAULT_SSE_KEEP_ALIVE, Duration::from_millis),
-            sse_max_age: get("SSE_MAX_AGE_MS")
-                .map(|v| positive("SSE_MAX_AGE_MS", &v))
+            sse_max_age: get(vars::SSE_MAX_AGE_MS.name)
+                .map(|v| positive(vars::SSE_MAX_AGE_MS.name, &v))
                 .transpose()?
                 .map_or(DEFAULT_SSE_MAX_AGE, Duration::from_millis),
-            session_ttl: get("SESSION_TTL_MS")
-                .map(|v| positive("SESSION_TTL_MS", &v))
+            session_ttl: get(vars::SESSION_TTL_MS.name)
+                .map(|v| positive(vars::SESSION_TTL_MS.name, &v))
                 .transpose()?
                 .map_or(DEFAULT_SESSION_TTL, Duration::from_millis),
-            port: get("PORT")
+            port: get(vars::PORT.name)
                 .map(|v| port(&v))
                 .transpose()?
                 .unwrap_or(DEFAULT_PORT),
-            dynamodb_table: get("DYNAMODB_TABLE").map(|v| v.trim().to_owned()),
-            access_token_ttl: get("OAUTH_ACCESS_TOKEN_TTL_SECS")
-                .map(|v| positive("OAUTH_ACCESS_TOKEN_TTL_SECS", &v))
+            dynamodb_table: get(vars::DYNAMODB_TABLE.name).map(|v| v.trim().to_owned()),
+            access_token_ttl: get(vars::OAUTH_ACCESS_TOKEN_TTL_SECS.name)
+                .map(|v| positive(vars::OAUTH_ACCESS_TOKEN_TTL_SECS.name, &v))
                 .transpose()?
                 .map_or(DEFAULT_ACCESS_TOKEN_TTL, Duration::from_secs),
-            session_key: get("SESSION_KEY")
-                .map(|v| long_secret("SESSION_KEY", v))
+            session_key: get(vars::SESSION_KEY.name)
+                .map(|v| long_secret(vars::SESSION_KEY.name, v))
                 .transpose()?,
-            origin_secret: origin_secrets(get("ORIGIN_SECRET"), get("ORIGIN_SECRET_PREVIOUS"))?,
-            upstream_timeout: get("UPSTREAM_TIMEOUT_MS")
+            origin_secret: origin_secrets(
+                get(vars::ORIGIN_SECRET.name),
+                get(vars::ORIGIN_SECRET_PREVIOUS.name),
+            )?,
+            upstream_timeout: get(vars::UPSTREAM_TIMEOUT_MS.name)
                 .map(|v| upstream_timeout(&v))
                 .transpose()?,
         })
@@ -162,7 +172,7 @@ impl Config {
     pub fn check_bind(&self, loopback_bind: bool) -> Result<(), ConfigError> {
         if self.single_tenant && !loopback_bind && self.allowed_origins.is_empty() {
             return Err(error(
-                "ALLOWED_ORIGINS",
+                vars::ALLOWED_ORIGINS.name,
                 "must be set when MALGOMO_SINGLE_TENANT=true and the server is not bound to loopback only (otherwise any web page could read the dashboard through CORS)",
             ));
         }
@@ -174,7 +184,7 @@ impl Config {
     pub fn check_local(&self) -> Result<(), ConfigError> {
         if self.public_url_from_function_url {
             return Err(error(
-                "PUBLIC_URL",
+                vars::PUBLIC_URL.name,
                 "=function-url is for the mcp Lambda function behind its Function URL; a local server needs its public origin, e.g. PUBLIC_URL=http://127.0.0.1:8080",
             ));
         }
@@ -224,7 +234,7 @@ fn base_url(var: &'static str, value: Option<String>, default: &str) -> Result<U
 }
 
 fn public_url(raw: &str) -> Result<Url, ConfigError> {
-    const VAR: &str = "PUBLIC_URL";
+    const VAR: &str = vars::PUBLIC_URL.name;
     let url = Url::parse(raw.trim()).map_err(|e| error(VAR, format!("is not a URL ({e})")))?;
     let loopback = is_loopback_host(&url);
     match url.scheme() {
@@ -289,10 +299,10 @@ fn connection_limits(
             .map(|value| value.unwrap_or(default))
     };
     Ok(ConnectionLimits {
-        header_timeout: millis("HEADER_READ_TIMEOUT_MS", defaults.header_timeout)?,
-        body_timeout: millis("BODY_READ_TIMEOUT_MS", defaults.body_timeout)?,
-        per_address: count("MAX_CONNECTIONS_PER_ADDRESS", defaults.per_address)?,
-        total: count("MAX_CONNECTIONS", defaults.total)?,
+        header_timeout: millis(vars::HEADER_READ_TIMEOUT_MS.name, defaults.header_timeout)?,
+        body_timeout: millis(vars::BODY_READ_TIMEOUT_MS.name, defaults.body_timeout)?,
+        per_address: count(vars::MAX_CONNECTIONS_PER_ADDRESS.name, defaults.per_address)?,
+        total: count(vars::MAX_CONNECTIONS.name, defaults.total)?,
     })
 }
 
@@ -301,10 +311,10 @@ fn connection_limits(
 pub const MAX_SESSIONS_LIMIT: usize = 2_000;
 
 fn max_sessions(raw: &str) -> Result<usize, ConfigError> {
-    let n = positive("MAX_SESSIONS", raw)?;
+    let n = positive(vars::MAX_SESSIONS.name, raw)?;
     if n as usize > MAX_SESSIONS_LIMIT {
         return Err(error(
-            "MAX_SESSIONS",
+            vars::MAX_SESSIONS.name,
             format!("must be at most {MAX_SESSIONS_LIMIT}, not {n}"),
         ));
     }
@@ -331,15 +341,15 @@ fn origin_secrets(
     previous: Option<String>,
 ) -> Result<Option<OriginSecrets>, ConfigError> {
     let previous = previous
-        .map(|v| long_secret("ORIGIN_SECRET_PREVIOUS", v))
+        .map(|v| long_secret(vars::ORIGIN_SECRET_PREVIOUS.name, v))
         .transpose()?;
     match current {
         Some(current) => Ok(Some(OriginSecrets::new(
-            long_secret("ORIGIN_SECRET", current)?,
+            long_secret(vars::ORIGIN_SECRET.name, current)?,
             previous,
         ))),
         None if previous.is_some() => Err(error(
-            "ORIGIN_SECRET_PREVIOUS",
+            vars::ORIGIN_SECRET_PREVIOUS.name,
             "is set without ORIGIN_SECRET (the previous secret is accepted only beside a current one)",
         )),
         None => Ok(None),
@@ -351,7 +361,7 @@ fn upstream_timeout(raw: &str) -> Result<Duration, ConfigError> {
     match raw.trim().parse::<u64>() {
         Ok(ms @ 100..=900_000) => Ok(Duration::from_millis(ms)),
         _ => Err(error(
-            "UPSTREAM_TIMEOUT_MS",
+            vars::UPSTREAM_TIMEOUT_MS.name,
             "must be a number of milliseconds from 100 to 900000",
         )),
     }
@@ -360,7 +370,7 @@ fn upstream_timeout(raw: &str) -> Result<Duration, ConfigError> {
 fn port(raw: &str) -> Result<u16, ConfigError> {
     raw.trim().parse::<u16>().map_err(|_| {
         error(
-            "PORT",
+            vars::PORT.name,
             format!("must be a port number 0-65535, not {raw:?}"),
         )
     })

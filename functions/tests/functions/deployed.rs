@@ -5,6 +5,7 @@
 //! (tests/src/iam.rs). Any action the code calls that the template does
 //! not grant fails these flows.
 
+use malgomo::tools::data_tool_names;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -24,11 +25,6 @@ const LAMBDA_HEALTH: &str = env!("CARGO_BIN_EXE_lambda-health");
 const ORIGIN_SECRET: &str = "origin-secret-of-the-deployed-tests-0123456789";
 const CLOUDFRONT_ORIGIN: &str = "https://d1234abcdefghij.cloudfront.net";
 const OWNER: &str = "owner@agency-a.test";
-const DATA_TOOLS: [&str; 3] = [
-    "malgomo_get_kpis",
-    "malgomo_get_fans",
-    "malgomo_get_earnings",
-];
 
 /// A DynamoDB enforcing IAM, one table, and one IAM user per function
 /// holding exactly that function's template policies.
@@ -140,7 +136,7 @@ async fn mode_b_flow(front: &FrontDoor) {
     mcp.initialize("2025-06-18").await;
     let login = mcp.login(OWNER).await;
     assert_eq!(login["isError"], false, "login: {login}");
-    for tool in DATA_TOOLS {
+    for tool in data_tool_names() {
         let result = mcp.call_tool(tool, json!({ "period": "7d" })).await;
         assert_eq!(result["isError"], false, "{tool}: {result}");
         assert!(result["structuredContent"].is_object(), "{tool}: {result}");
@@ -152,7 +148,7 @@ async fn mode_b_flow(front: &FrontDoor) {
     );
     let logout = mcp.call_tool("malgomo_logout", json!({})).await;
     assert_eq!(logout["isError"], false, "logout: {logout}");
-    let forbidden = mcp.call_tool(DATA_TOOLS[0], json!({})).await;
+    let forbidden = mcp.call_tool(data_tool_names()[0], json!({})).await;
     assert_eq!(forbidden["isError"], true, "logged out: {forbidden}");
     let session = mcp.session.clone().expect("a session id");
     let deleted = mcp

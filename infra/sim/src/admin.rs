@@ -1,7 +1,8 @@
 //! `/_sim/*`: the knobs, faults and counters over HTTP, for tests that drive the binary
 //! from another language. These routes are never delayed, faulted or counted.
 
-use crate::faults::{Fault, Target};
+use crate::endpoint::Target;
+use crate::faults::Fault;
 use crate::knobs::KnobsPatch;
 use crate::state::{SimState, lock};
 use axum::Router;

@@ -1,33 +1,8 @@
 //! Injected faults: what a test can make the next upstream requests suffer.
 
-use crate::endpoint::Endpoint;
 use serde::{Deserialize, Serialize};
 
-/// Which requests an injected fault applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    /// `POST /auth/v1/token?grant_type=password`
-    Password,
-    /// `POST /auth/v1/token?grant_type=refresh_token`
-    Refresh,
-    /// `POST /auth/v1/logout`
-    Logout,
-    /// `GET /auth/v1/user`
-    User,
-    /// `GET /api/me`
-    Me,
-    /// `GET /api/dashboard/kpis`
-    Kpis,
-    /// `GET /api/dashboard/fans`
-    Fans,
-    /// `GET /api/dashboard/earnings`
-    Earnings,
-    /// `/api/me` and the three dashboard endpoints.
-    AnyApi,
-    /// Every upstream endpoint, auth included.
-    Any,
-}
+use crate::endpoint::{Endpoint, Target};
 
 /// What an affected request gets instead of its normal answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -35,7 +35,8 @@ mod sessions;
 mod state;
 
 pub use counters::Counters;
-pub use faults::{Fault, Target};
+pub use endpoint::Target;
+pub use faults::Fault;
 
 use state::{SimState, lock};
 use std::net::{Ipv4Addr, SocketAddr};

@@ -18,5 +18,6 @@ pub use email::{Email, InvalidEmail};
 pub use loopback::is_loopback_host;
 pub use origin_secrets::OriginSecrets;
 pub use period::{InvalidPeriod, Period};
+pub(crate) use period::{period_table, period_text};
 pub use role::Role;
 pub use secret::Secret;

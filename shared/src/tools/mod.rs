@@ -1,8 +1,33 @@
 //! The MCP tools: one file each, same shape (input type, definition,
 //! `call`), the dashboard reads rows of one table (`dashboards.rs`); this
-//! module is the registry. Adding a tool is its file (or row) and one line
-//! in [`ALL`]: `tools/list`, the server's instructions and the docs page's
-//! check read the list.
+//! module is the registry. `tools/list`, the server's instructions, the docs
+//! page, the login tool's hints and the tests read their tool names from
+//! [`ALL`] ([`data_tool_names`] for the data tools).
+//!
+//! # Adding a data tool (say `malgomo_get_payouts`)
+//!
+//! 1. **Its upstream answer type**: `upstream/dashboard/payouts.rs`, a
+//!    serde struct with `impl Endpoint` naming its path
+//!    (`api/dashboard/payouts`), re-exported by `upstream::dashboard`.
+//! 2. **Its row in the tools table**: a `Dashboard` static in
+//!    `tools/dashboards.rs` (name, title, description — whose period
+//!    sentence is `period_text!(glossed)` —, what it reads, the docs page's
+//!    words) and its line in [`ALL`]. `tools/list`, the instructions, the
+//!    docs page's tool section and every test that iterates the data tools
+//!    follow.
+//! 3. **The simulator's data and route** (`infra/sim`): the data in
+//!    `src/data/`, its line in `endpoints!` (`src/endpoint.rs`: counter key
+//!    and fault target), its handler in `src/api/dashboard.rs` and route in
+//!    `src/api/mod.rs`.
+//! 4. **The view's panel**: `view/src/payouts.js`, its first line
+//!    `// malgomo_get_payouts: …`, imported by `view/src/render.js`; then
+//!    `scripts/build-view` rebuilds the document the server embeds.
+//!
+//! Each step is held by a test that iterates the registry: a data tool
+//! without a simulator route fails the e2e `tools_flow` test (it calls
+//! every data tool for every period), one without a panel fails
+//! `the_view_has_a_panel_for_every_data_tool` below; the docs page's section
+//! is generated from the row (`docs::tests::page_documents_every_registered_tool`).
 
 /// The login tool's name as a literal, so that the messages that tell an
 /// agent to call it (`concat!`) and the tool itself share one spelling.
@@ -160,6 +185,32 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), ALL.len());
+    }
+
+    /// The view routes results by their shape, one panel file per data
+    /// tool whose header names it (`// malgomo_get_kpis: …`), imported by
+    /// `render.js`; a data tool without one would show "no dashboard data".
+    #[test]
+    fn the_view_has_a_panel_for_every_data_tool() {
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/../view/src");
+        let read = |file: &str| std::fs::read_to_string(format!("{src}/{file}")).unwrap();
+        let render = read("render.js");
+        let files: Vec<String> = std::fs::read_dir(src)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|file| file.ends_with(".js"))
+            .collect();
+        for name in data_tool_names() {
+            let panel = files
+                .iter()
+                .find(|file| read(file).starts_with(&format!("// {name}:")))
+                .unwrap_or_else(|| panic!("view/src has no panel headed // {name}:"));
+            assert!(
+                render.contains(&format!("from \"./{panel}\"")),
+                "render.js does not import {panel} ({name})"
+            );
+        }
+        assert!(render.contains(LOGIN), "the view recognises the login hint");
     }
 
     #[test]

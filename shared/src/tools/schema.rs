@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
-use crate::domain::Period;
+use crate::domain::{Period, period_text};
 use crate::protocol::tool::Schema;
 
 /// The output schema of `T`, every subschema inlined.
@@ -130,7 +130,7 @@ pub fn period_input() -> Schema {
                 "type": "string",
                 "enum": Period::VALUES,
                 "default": "today",
-                "description": "Reporting window: today (default, the current day), yesterday (the previous day), 7d (this week), 30d (this month)."
+                "description": concat!("Reporting window: ", period_text!(meanings), ".")
             }
         },
         "additionalProperties": false

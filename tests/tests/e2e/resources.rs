@@ -2,16 +2,12 @@
 //! transport: capabilities, `resources/*`, the data tools' `_meta.ui`, and
 //! tool results that stay what clients without UI support already read.
 
+use malgomo::tools::data_tool_names;
 use malgomo_tests::{spawn_app, text};
 use serde_json::{Value, json};
 
 const DASHBOARD: &str = "ui://malgomo/dashboard";
 const MIME: &str = "text/html;profile=mcp-app";
-const DATA_TOOLS: [&str; 3] = [
-    "malgomo_get_kpis",
-    "malgomo_get_fans",
-    "malgomo_get_earnings",
-];
 
 #[tokio::test]
 async fn initialize_declares_resources_and_the_ui_extension() {
@@ -126,7 +122,7 @@ async fn the_three_data_tools_point_at_the_dashboard_and_no_other_tool_does() {
     let listed_uri = &listed["result"]["resources"][0]["uri"];
     for tool in body["result"]["tools"].as_array().expect("tools") {
         let name = tool["name"].as_str().unwrap_or_default();
-        if DATA_TOOLS.contains(&name) {
+        if data_tool_names().contains(&name) {
             assert_eq!(&tool["_meta"]["ui"]["resourceUri"], listed_uri, "{name}");
             assert_eq!(&tool["_meta"]["ui/resourceUri"], listed_uri, "{name}");
             // The view switches period and section by calling it again.
@@ -146,7 +142,7 @@ async fn the_three_data_tools_point_at_the_dashboard_and_no_other_tool_does() {
 async fn data_tool_results_carry_exactly_the_fields_of_before() {
     let app = spawn_app().await;
     let mcp = app.logged_in("owner@agency-a.test").await;
-    for tool in DATA_TOOLS {
+    for tool in data_tool_names() {
         let result = mcp.call_tool(tool, json!({ "period": "7d" })).await;
         let mut keys: Vec<&str> = result
             .as_object()

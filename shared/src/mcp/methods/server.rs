@@ -2,7 +2,7 @@
 //! `server/discover`: identity, capabilities, instructions.
 
 use super::icon;
-use crate::domain::PRODUCT_WEBSITE;
+use crate::domain::{PRODUCT_WEBSITE, period_text};
 use crate::mcp::SignIn;
 use crate::protocol::Era;
 use crate::protocol::lifecycle::{
@@ -45,8 +45,9 @@ pub fn capabilities() -> ServerCapabilities {
 /// come from the registry.
 pub fn instructions(era: Era, sign_in: SignIn) -> String {
     let reads = format!(
-        "Read the MalGomo agency dashboard: {}, each for period today (default), yesterday, 7d or 30d.",
-        tools::data_tools()
+        "Read the MalGomo agency dashboard: {}, each for period {}.",
+        tools::data_tools(),
+        period_text!(short)
     );
     let (login, status) = (tools::LOGIN, tools::STATUS);
     let owners = "Dashboard data is owner/admin only.";

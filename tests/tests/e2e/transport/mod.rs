@@ -29,16 +29,12 @@ mod no_bare_500;
 mod routes;
 mod version_header;
 
+// The dashboard tools (same arguments, same kind of answer), from the
+// registry.
+use malgomo::tools::data_tool_names;
 use malgomo_tests::rpc::{post, post_with_version};
 use malgomo_tests::{Mcp, TestApp, spawn_app};
 use serde_json::Value;
-
-/// The three dashboard tools (same arguments, same kind of answer).
-const DATA_TOOLS: [&str; 3] = [
-    "malgomo_get_kpis",
-    "malgomo_get_fans",
-    "malgomo_get_earnings",
-];
 
 /// A POST with no header at all except the ones given.
 fn bare_post(app: &TestApp) -> reqwest::RequestBuilder {

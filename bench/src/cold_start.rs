@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::percentile;
 
 const FUNCTIONS: [&str; 3] = ["lambda-mcp", "lambda-oauth", "lambda-health"];
-const HEALTHZ: &str = include_str!("../../../../events/httpapi-healthz.json");
-const INITIALIZE: &str = include_str!("../../../../events/function-url-initialize.json");
+const HEALTHZ: &str = include_str!("../../events/httpapi-healthz.json");
+const INITIALIZE: &str = include_str!("../../events/function-url-initialize.json");
 
 /// The bootstraps in `dir`, else next to this binary (`cargo build
 /// --release -p malgomo-functions` puts them there).

@@ -19,7 +19,7 @@
 //! call budget or time budget is spent. Latency is measured by the client:
 //! request written to response body parsed. Prints a markdown table.
 //!
-//! Run: `cargo run --release -p malgomo-tests --bin bench [-- OPTIONS]`
+//! Run: `cargo run --release -p malgomo-bench --bin bench [-- OPTIONS]`
 //!   --sections calls,static,store,cold   which sections (default: all)
 //!   --concurrency 1,8,32,64   sessions per row
 //!   --calls 2000              call budget per row
