@@ -153,8 +153,7 @@ impl App {
     /// The authorization server's handle (mode A).
     pub fn oauth(&self) -> AuthServer<'_> {
         AuthServer {
-            records: self.records.as_ref(),
-            clock: self.clock.as_ref(),
+            stores: self.stores(),
             upstream: &self.upstream,
             throttle: self.throttle(),
             public_url: self.config.public_url.as_ref(),

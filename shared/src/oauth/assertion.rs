@@ -116,8 +116,9 @@ pub async fn spend(
     );
     let until_ms = (claims.exp as i64 + SKEW_SECS) * 1000;
     match server
+        .stores
         .records
-        .create_record(&key, b"{}", until_ms, server.clock.now_ms())
+        .create_record(&key, b"{}", until_ms, server.stores.clock.now_ms())
         .await
     {
         Ok(()) => Ok(()),

@@ -91,9 +91,10 @@ pub async fn handle(server: &AuthServer<'_>, request: &http::Request<Bytes>) -> 
         scope,
         csrf_hash: sha256_hex(&csrf),
     };
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let ttl = PENDING_TTL.as_millis() as i64;
     if let Err(err) = server
+        .stores
         .records
         .create_record(&pending_key(&request_id), &encode(&pending), now + ttl, now)
         .await

@@ -44,9 +44,9 @@ pub async fn validate(
         return Err(challenge(server, None));
     };
     let invalid = |why: &str| challenge(server, Some(why));
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let key_name = access_key(token);
-    let access = match load::<AccessRecord>(server.records, &key_name, now).await {
+    let access = match load::<AccessRecord>(server.stores.records, &key_name, now).await {
         Ok(Some(access)) => access.value,
         Ok(None) => return Err(invalid("the access token is unknown, expired or revoked")),
         Err(err) => return Err(err.into_response()),
@@ -54,7 +54,7 @@ pub async fn validate(
     if access.resource != metadata::resource(public_url) {
         return Err(invalid("the access token is for another resource"));
     }
-    let grant = match grants::load_grant(server.stores(), &access.grant_id).await {
+    let grant = match grants::load_grant(server.stores, &access.grant_id).await {
         Ok(Some(grant)) => grant,
         Ok(None) => return Err(invalid("the grant behind this token was revoked")),
         Err(err) => return Err(err.into_response()),

@@ -56,8 +56,8 @@ pub async fn client(
     from: AddressKey,
 ) -> Result<Option<ClientRecord>, OAuthError> {
     let key = format!("cimd#{}", sha256_hex(url));
-    let now = server.clock.now_ms();
-    let cached = load::<Cached>(server.records, &key, now).await?;
+    let now = server.stores.clock.now_ms();
+    let cached = load::<Cached>(server.stores.records, &key, now).await?;
     if let Some(cached) = &cached
         && now - cached.value.fetched_at_ms < FRESH_FOR_MS
     {
@@ -72,12 +72,14 @@ pub async fn client(
             let data = encode(&entry);
             let stored = match &cached {
                 Some(old) => server
+                    .stores
                     .records
                     .update_record(&key, &data, now + KEEP_FOR_MS, old.version)
                     .await
                     .map(|_| ()),
                 None => {
                     server
+                        .stores
                         .records
                         .create_record(&key, &data, now + KEEP_FOR_MS, now)
                         .await
@@ -146,7 +148,7 @@ fn record(server: &AuthServer<'_>, raw: &str, document: Document) -> Result<Clie
         },
         client_uri: document.client_uri,
         scope: document.scope,
-        issued_at: server.clock.now_secs(),
+        issued_at: server.stores.clock.now_secs(),
         keys,
     })
 }

@@ -23,9 +23,9 @@ pub async fn find(
     if cimd::is_document_url(client_id) {
         return cimd::client(server, client_id, from).await;
     }
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     Ok(
-        load::<ClientRecord>(server.records, &client_key(client_id), now)
+        load::<ClientRecord>(server.stores.records, &client_key(client_id), now)
             .await?
             .map(|loaded| loaded.value),
     )
@@ -115,7 +115,7 @@ async fn by_assertion(
         payload,
         &client.client_id,
         &audiences(server, request),
-        server.clock.now_secs(),
+        server.stores.clock.now_secs(),
     )?;
     assertion::spend(server, &client.client_id, &claims).await?;
     Ok(client)
@@ -143,16 +143,17 @@ pub async fn keep_alive(server: &AuthServer<'_>, client_id: &str) {
     if cimd::is_document_url(client_id) {
         return;
     }
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let key = client_key(client_id);
     let ttl = CLIENT_TTL.as_millis() as i64;
-    let Ok(Some(record)) = server.records.get_record(&key, now).await else {
+    let Ok(Some(record)) = server.stores.records.get_record(&key, now).await else {
         return;
     };
     if record.expires_at_ms - now > ttl / 2 {
         return;
     }
     if let Err(err) = server
+        .stores
         .records
         .update_record(&key, &record.data, now + ttl, record.version)
         .await

@@ -47,8 +47,11 @@ impl OAuthError {
         from: crate::limits::AddressKey,
         what: &str,
     ) -> Result<(), Self> {
-        let now = server.clock.now_ms();
-        match limit.count(server.records, &from.to_string(), now).await {
+        let now = server.stores.clock.now_ms();
+        match limit
+            .count(server.stores.records, &from.to_string(), now)
+            .await
+        {
             Ok(()) => Ok(()),
             Err(crate::limits::Refused::Over(wait)) => Err(Self::rate_limited(what, wait)),
             Err(crate::limits::Refused::Store(err)) => Err(err.into()),

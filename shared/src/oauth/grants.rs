@@ -126,8 +126,9 @@ pub async fn create(
         retired: Vec::new(),
         lease_until_ms: None,
     };
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     server
+        .stores
         .records
         .create_record(
             &grant_key(&grant_id),
@@ -184,7 +185,7 @@ pub async fn issue(
     grant: &Loaded<GrantRecord>,
     rotated_from: Option<&str>,
 ) -> Result<Option<Pair>, OAuthError> {
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let ttl = server.access_token_ttl.as_millis() as i64;
     let access_token = random_token("mga_");
     let refresh_token = format!("mgr_{grant_id}.{}", random_token(""));
@@ -225,10 +226,12 @@ pub async fn issue(
         wrapped_key: wrap("access", &access_token, &access_aad, key),
     };
     server
+        .stores
         .records
         .create_record(&access_aad, &encode(&access), now + ttl, now)
         .await?;
     let rotated = server
+        .stores
         .records
         .update_record(
             &grant_aad,
@@ -241,7 +244,7 @@ pub async fn issue(
         Ok(_) => Ok(Some(pair)),
         // A conflict may be our own write whose answer was lost and retried.
         Err(crate::store::StoreError::Conflict) => {
-            let landed = load_grant(server.stores(), grant_id)
+            let landed = load_grant(server.stores, grant_id)
                 .await?
                 .is_some_and(|now| {
                     now.value.refresh_hash.as_deref() == record.refresh_hash.as_deref()
@@ -250,7 +253,7 @@ pub async fn issue(
                 return Ok(Some(pair));
             }
             // Lost the race: nobody holds this access token; drop it.
-            if let Err(err) = server.records.delete_record(&access_aad).await {
+            if let Err(err) = server.stores.records.delete_record(&access_aad).await {
                 tracing::warn!(error = %err, "an unissued access token was not removed; it expires unused");
             }
             Ok(None)

@@ -65,8 +65,8 @@ pub async fn verify<'a>(
     // Keyed by the URI too: a document that moves its keys is not
     // answered with the old set.
     let key = format!("jwks#{}", sha256_hex(&format!("{client_id}\n{uri}")));
-    let now = server.clock.now_ms();
-    let cached = load::<Cached>(server.records, &key, now).await?;
+    let now = server.stores.clock.now_ms();
+    let cached = load::<Cached>(server.stores.records, &key, now).await?;
     let jwks = match &cached {
         Some(c)
             if now - c.value.fetched_at_ms < FRESH_FOR_MS
@@ -81,7 +81,7 @@ pub async fn verify<'a>(
         other => return other.map_err(refused),
     }
     // Perhaps a key rotated in since: look again, unless someone just did.
-    let latest = load::<Cached>(server.records, &key, now).await?;
+    let latest = load::<Cached>(server.stores.records, &key, now).await?;
     if latest
         .as_ref()
         .is_some_and(|c| now - c.value.tried_at_ms < REFETCH_AFTER_MS)
@@ -104,7 +104,7 @@ async fn refresh(
     cached: Option<Loaded<Cached>>,
     from: AddressKey,
 ) -> Result<Jwks, OAuthError> {
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let fetched = match fetch::get(server, uri, from, MAX_BYTES).await {
         Ok(body) => {
             serde_json::from_slice::<Jwks>(&body).map_err(|e| format!("not a JWK Set: {e}"))
@@ -148,12 +148,14 @@ async fn refresh(
     let data = encode(&entry);
     let stored = match &cached {
         Some(old) => server
+            .stores
             .records
             .update_record(key, &data, now + KEEP_FOR_MS, old.version)
             .await
             .map(|_| ()),
         None => {
             server
+                .stores
                 .records
                 .create_record(key, &data, now + KEEP_FOR_MS, now)
                 .await

@@ -34,17 +34,18 @@ pub async fn handle(server: &AuthServer<'_>, request: &http::Request<Bytes>) -> 
         Err(err) => return page::error(StatusCode::BAD_REQUEST, &err.description),
     };
     let request_id = form.get("request_id").unwrap_or_default();
-    let now = server.clock.now_ms();
-    let pending = match load::<PendingRecord>(server.records, &pending_key(request_id), now).await {
-        Ok(Some(pending)) => pending.value,
-        Ok(None) => {
-            return page::error(
-                StatusCode::BAD_REQUEST,
-                "This sign-in page has expired. Go back to your app and connect again.",
-            );
-        }
-        Err(_) => return unavailable(),
-    };
+    let now = server.stores.clock.now_ms();
+    let pending =
+        match load::<PendingRecord>(server.stores.records, &pending_key(request_id), now).await {
+            Ok(Some(pending)) => pending.value,
+            Ok(None) => {
+                return page::error(
+                    StatusCode::BAD_REQUEST,
+                    "This sign-in page has expired. Go back to your app and connect again.",
+                );
+            }
+            Err(_) => return unavailable(),
+        };
     let csrf = form.get("csrf_token").unwrap_or_default();
     let cookie = cookie(request.headers(), CSRF_COOKIE).unwrap_or_default();
     if csrf.is_empty() || !same(csrf, &cookie) || !same(&sha256_hex(csrf), &pending.csrf_hash) {
@@ -117,7 +118,12 @@ pub async fn handle(server: &AuthServer<'_>, request: &http::Request<Bytes>) -> 
     password::succeeded(throttle, &email, address, now).await;
     match issue_code(server, &pending, &login).await {
         Ok(code) => {
-            if let Err(err) = server.records.delete_record(&pending_key(request_id)).await {
+            if let Err(err) = server
+                .stores
+                .records
+                .delete_record(&pending_key(request_id))
+                .await
+            {
                 tracing::debug!(error = %err, "pending authorization not deleted");
             }
             tracing::info!(role = %login.me.role, "OAuth sign-in succeeded");
@@ -165,7 +171,7 @@ async fn issue_code(
     .map_err(|_| ())?;
     let code = random_token("mgc_");
     let key_name = code_key(&code);
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let record = CodeRecord {
         grant_id,
         client_id: pending.client_id.clone(),
@@ -179,6 +185,7 @@ async fn issue_code(
     };
     // Kept well past its validity, so a replay can still be recognised.
     server
+        .stores
         .records
         .create_record(
             &key_name,

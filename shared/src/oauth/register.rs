@@ -106,7 +106,7 @@ pub async fn handle(
 
     let client_id = random_token("mcc_");
     let secret = (auth_method != "none").then(|| random_token("mcs_"));
-    let now = server.clock.now_ms();
+    let now = server.stores.clock.now_ms();
     let record = ClientRecord {
         client_id: client_id.clone(),
         secret_hash: secret.as_deref().map(sha256_hex),
@@ -121,6 +121,7 @@ pub async fn handle(
     // Until a sign-in with it completes; then it lives on (`clients::keep_alive`).
     let ttl = UNUSED_CLIENT_TTL.as_millis() as i64;
     server
+        .stores
         .records
         .create_record(&client_key(&client_id), &encode(&record), now + ttl, now)
         .await?;

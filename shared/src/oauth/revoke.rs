@@ -24,21 +24,31 @@ pub async fn handle(
     // A refresh token names its grant in the clear; only its secret, checked
     // against the grant, proves it (else anyone could revoke any grant).
     let grant_id = match grants::grant_of_refresh(token) {
-        Some(grant_id) => grants::load_grant(server.stores(), grant_id)
+        Some(grant_id) => grants::load_grant(server.stores, grant_id)
             .await?
-            .filter(|grant| grants::holds_refresh(&grant.value, token, server.clock.now_ms()))
+            .filter(|grant| {
+                grants::holds_refresh(&grant.value, token, server.stores.clock.now_ms())
+            })
             .map(|_| grant_id.to_owned()),
-        None => load::<AccessRecord>(server.records, &access_key(token), server.clock.now_ms())
-            .await?
-            .filter(|access| access.value.client_id == client.client_id)
-            .map(|access| access.value.grant_id),
+        None => load::<AccessRecord>(
+            server.stores.records,
+            &access_key(token),
+            server.stores.clock.now_ms(),
+        )
+        .await?
+        .filter(|access| access.value.client_id == client.client_id)
+        .map(|access| access.value.grant_id),
     };
     if let Some(grant_id) = grant_id
-        && let Some(grant) = grants::load_grant(server.stores(), &grant_id).await?
+        && let Some(grant) = grants::load_grant(server.stores, &grant_id).await?
         && grant.value.client_id == client.client_id
     {
-        grants::revoke(server.stores(), &grant_id).await?;
-        server.records.delete_record(&access_key(token)).await?;
+        grants::revoke(server.stores, &grant_id).await?;
+        server
+            .stores
+            .records
+            .delete_record(&access_key(token))
+            .await?;
     }
     let mut response = reply::empty(StatusCode::OK);
     no_store(&mut response);

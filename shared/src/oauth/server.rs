@@ -8,18 +8,17 @@ use std::time::Duration;
 use url::Url;
 
 use super::metadata::Discovery;
-use crate::clock::Clock;
 use crate::limits::password::Throttle;
-use crate::store::{RecordStore, Stores};
+use crate::store::Stores;
 use crate::upstream::Upstream;
 
 /// Everything mode A's endpoints use. Borrowed, so building one per
 /// request costs nothing.
 #[derive(Clone, Copy, Debug)]
 pub struct AuthServer<'a> {
-    /// Clients, codes, grants, tokens, counters.
-    pub records: &'a dyn RecordStore,
-    pub clock: &'a dyn Clock,
+    /// Clients, codes, grants, tokens, counters; and the clock their
+    /// expiry is read against.
+    pub stores: Stores<'a>,
     /// Supabase (the sign-in page's password grant) and MalGomo (`/me`).
     pub upstream: &'a Upstream,
     pub throttle: Throttle<'a>,
@@ -29,15 +28,4 @@ pub struct AuthServer<'a> {
     pub access_token_ttl: Duration,
     /// The discovery documents, serialised once (mode A only).
     pub discovery: Option<&'a Discovery>,
-}
-
-impl AuthServer<'_> {
-    /// The records and the clock, for the grant functions that take only
-    /// those.
-    pub fn stores(&self) -> Stores<'_> {
-        Stores {
-            records: self.records,
-            clock: self.clock,
-        }
-    }
 }

@@ -56,8 +56,8 @@ async fn exchange_code(
 ) -> Result<Pair, OAuthError> {
     let code = form.require("code")?;
     let key_name = code_key(code);
-    let now = server.clock.now_ms();
-    let Some(loaded) = load::<CodeRecord>(server.records, &key_name, now).await? else {
+    let now = server.stores.clock.now_ms();
+    let Some(loaded) = load::<CodeRecord>(server.stores.records, &key_name, now).await? else {
         return Err(OAuthError::invalid_grant(
             "unknown or expired authorization code",
         ));
@@ -75,6 +75,7 @@ async fn exchange_code(
     used.used = true;
     let replayed = record.used
         || match server
+            .stores
             .records
             .update_record(
                 &key_name,
@@ -89,14 +90,14 @@ async fn exchange_code(
             Err(err) => return Err(err.into()),
         };
     if replayed {
-        grants::revoke(server.stores(), &record.grant_id).await?;
+        grants::revoke(server.stores, &record.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "authorization code already used; the tokens it issued are revoked",
         ));
     }
     let key = grants::unwrap("code", code, &key_name, &record.wrapped_key)
         .ok_or_else(|| OAuthError::invalid_grant("authorization code is damaged"))?;
-    let Some(grant) = grants::load_grant(server.stores(), &record.grant_id).await? else {
+    let Some(grant) = grants::load_grant(server.stores, &record.grant_id).await? else {
         return Err(OAuthError::invalid_grant("the grant was revoked"));
     };
     grants::issue(server, &record.grant_id, &key, &grant, None)
@@ -147,12 +148,13 @@ async fn count_failure(
     now: i64,
 ) -> Result<(), OAuthError> {
     let failures = server
+        .stores
         .records
         .increment(&format!("{key_name}#failures"), expires_at_ms, now)
         .await?;
     if failures >= CODE_FAILURES_ALLOWED {
-        server.records.delete_record(key_name).await?;
-        grants::revoke(server.stores(), &record.grant_id).await?;
+        server.stores.records.delete_record(key_name).await?;
+        grants::revoke(server.stores, &record.grant_id).await?;
         tracing::info!("authorization code invalidated after failed exchanges");
     }
     Ok(())
@@ -174,7 +176,7 @@ async fn refresh(
         .to_owned();
     // A lost race means another request rotated the same grant: look again.
     for _ in 0..3 {
-        let Some(grant) = grants::load_grant(server.stores(), &grant_id).await? else {
+        let Some(grant) = grants::load_grant(server.stores, &grant_id).await? else {
             return Err(OAuthError::invalid_grant(
                 "refresh token revoked or expired",
             ));
@@ -185,7 +187,7 @@ async fn refresh(
             ));
         }
         check_resource(server, form.get("resource"), &grant.value.resource)?;
-        match grants::presented(&grant.value, token, server.clock.now_ms()) {
+        match grants::presented(&grant.value, token, server.stores.clock.now_ms()) {
             Presented::Current => {
                 let key = grant
                     .value
@@ -202,7 +204,7 @@ async fn refresh(
             }
             Presented::InGrace => return handoff(&grant_id, &grant, token),
             Presented::Retired => {
-                grants::revoke(server.stores(), &grant_id).await?;
+                grants::revoke(server.stores, &grant_id).await?;
                 return Err(OAuthError::invalid_grant(
                     "refresh token already used; the grant is revoked — sign in again",
                 ));
