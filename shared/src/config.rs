@@ -6,11 +6,17 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::domain::{OriginSecrets, Secret, is_loopback_host};
+use crate::domain::{OriginSecrets, Secret};
 use crate::limits::budget::Budget;
 use crate::limits::connections::ConnectionLimits;
 
+mod env;
+mod values;
 pub mod vars;
+
+use env::{Env, error};
+pub use values::FUNCTION_URL;
+use values::PublicSetting;
 
 pub const DEFAULT_API_BASE: &str = "https://api.malgomo.com";
 pub const DEFAULT_SUPABASE_URL: &str = "https://xgifdbzqplddpeobtwtw.supabase.co";
@@ -91,77 +97,53 @@ impl Config {
     /// Reads variables through `lookup`; an empty value counts as unset (SAM
     /// and shells pass empty parameters for "not given").
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let public = get(vars::PUBLIC_URL.name);
-        let from_function_url = public.as_deref().map(str::trim) == Some(FUNCTION_URL);
+        let env = Env::new(lookup);
+        let public = env.parse(vars::PUBLIC_URL, values::public_setting)?;
         Ok(Self {
-            api_base: base_url(
-                vars::MALGOMO_API_BASE.name,
-                get(vars::MALGOMO_API_BASE.name),
-                DEFAULT_API_BASE,
-            )?,
-            supabase_url: base_url(
-                vars::SUPABASE_URL.name,
-                get(vars::SUPABASE_URL.name),
+            api_base: env.parse_or(vars::MALGOMO_API_BASE, DEFAULT_API_BASE, values::base_url)?,
+            supabase_url: env.parse_or(
+                vars::SUPABASE_URL,
                 DEFAULT_SUPABASE_URL,
+                values::base_url,
             )?,
-            supabase_anon_key: get(vars::SUPABASE_ANON_KEY.name).map(Secret::new),
-            public_url: public
-                .filter(|_| !from_function_url)
-                .map(|v| public_url(&v))
-                .transpose()?,
-            public_url_from_function_url: from_function_url,
-            api_token: get(vars::MALGOMO_API_TOKEN.name).map(Secret::new),
-            single_tenant: get(vars::MALGOMO_SINGLE_TENANT.name)
-                .map(|v| boolean(vars::MALGOMO_SINGLE_TENANT.name, &v))
-                .transpose()?
+            supabase_anon_key: env.raw(vars::SUPABASE_ANON_KEY).map(Secret::new),
+            public_url_from_function_url: matches!(public, Some(PublicSetting::FunctionUrl)),
+            public_url: match public {
+                Some(PublicSetting::At(url)) => Some(url),
+                Some(PublicSetting::FunctionUrl) | None => None,
+            },
+            api_token: env.raw(vars::MALGOMO_API_TOKEN).map(Secret::new),
+            single_tenant: env
+                .parse(vars::MALGOMO_SINGLE_TENANT, values::boolean)?
                 .unwrap_or(false),
-            allowed_origins: list(get(vars::ALLOWED_ORIGINS.name)),
-            allowed_hosts: list(get(vars::ALLOWED_HOSTS.name)),
-            max_sessions: get(vars::MAX_SESSIONS.name)
-                .map(|v| max_sessions(&v))
-                .transpose()?
+            allowed_origins: values::list(env.raw(vars::ALLOWED_ORIGINS)),
+            allowed_hosts: values::list(env.raw(vars::ALLOWED_HOSTS)),
+            max_sessions: env
+                .parse(vars::MAX_SESSIONS, max_sessions)?
                 .unwrap_or(DEFAULT_MAX_SESSIONS),
-            sign_in_budget: get(vars::SUPABASE_SIGN_INS_PER_MINUTE.name)
-                .map(|v| {
-                    Budget::parse(&v).map_err(|err| {
-                        error(vars::SUPABASE_SIGN_INS_PER_MINUTE.name, err.to_string())
-                    })
-                })
-                .transpose()?
+            sign_in_budget: env
+                .parse(vars::SUPABASE_SIGN_INS_PER_MINUTE, |raw| {
+                    Budget::parse(raw).map_err(|err| err.to_string())
+                })?
                 .unwrap_or_default(),
-            connections: connection_limits(&get)?,
-            sse_keep_alive: get(vars::SSE_KEEP_ALIVE_MS.name)
-                .map(|v| positive(vars::SSE_KEEP_ALIVE_MS.name, &v))
-                .transpose()?
+            connections: connection_limits(&env)?,
+            sse_keep_alive: env
+                .parse(vars::SSE_KEEP_ALIVE_MS, values::positive)?
                 .map_or(DEFAULT_SSE_KEEP_ALIVE, Duration::from_millis),
-            sse_max_age: get(vars::SSE_MAX_AGE_MS.name)
-                .map(|v| positive(vars::SSE_MAX_AGE_MS.name, &v))
-                .transpose()?
+            sse_max_age: env
+                .parse(vars::SSE_MAX_AGE_MS, values::positive)?
                 .map_or(DEFAULT_SSE_MAX_AGE, Duration::from_millis),
-            session_ttl: get(vars::SESSION_TTL_MS.name)
-                .map(|v| positive(vars::SESSION_TTL_MS.name, &v))
-                .transpose()?
+            session_ttl: env
+                .parse(vars::SESSION_TTL_MS, values::positive)?
                 .map_or(DEFAULT_SESSION_TTL, Duration::from_millis),
-            port: get(vars::PORT.name)
-                .map(|v| port(&v))
-                .transpose()?
-                .unwrap_or(DEFAULT_PORT),
-            dynamodb_table: get(vars::DYNAMODB_TABLE.name).map(|v| v.trim().to_owned()),
-            access_token_ttl: get(vars::OAUTH_ACCESS_TOKEN_TTL_SECS.name)
-                .map(|v| positive(vars::OAUTH_ACCESS_TOKEN_TTL_SECS.name, &v))
-                .transpose()?
+            port: env.parse(vars::PORT, values::port)?.unwrap_or(DEFAULT_PORT),
+            dynamodb_table: env.raw(vars::DYNAMODB_TABLE).map(|v| v.trim().to_owned()),
+            access_token_ttl: env
+                .parse(vars::OAUTH_ACCESS_TOKEN_TTL_SECS, values::positive)?
                 .map_or(DEFAULT_ACCESS_TOKEN_TTL, Duration::from_secs),
-            session_key: get(vars::SESSION_KEY.name)
-                .map(|v| long_secret(vars::SESSION_KEY.name, v))
-                .transpose()?,
-            origin_secret: origin_secrets(
-                get(vars::ORIGIN_SECRET.name),
-                get(vars::ORIGIN_SECRET_PREVIOUS.name),
-            )?,
-            upstream_timeout: get(vars::UPSTREAM_TIMEOUT_MS.name)
-                .map(|v| upstream_timeout(&v))
-                .transpose()?,
+            session_key: env.parse(vars::SESSION_KEY, values::long_secret)?,
+            origin_secret: origin_secrets(&env)?,
+            upstream_timeout: env.parse(vars::UPSTREAM_TIMEOUT_MS, values::upstream_timeout)?,
         })
     }
 
@@ -195,7 +177,8 @@ impl Config {
     /// `requestContext.domainName` Lambda sets on every Function URL event,
     /// which a caller cannot choose): `PUBLIC_URL` becomes `https://domain`.
     pub fn at_function_url(mut self, domain: &str) -> Result<Self, ConfigError> {
-        let url = public_url(&format!("https://{}", domain.trim()))?;
+        let url = values::public_url(&format!("https://{}", domain.trim()))
+            .map_err(|problem| error(vars::PUBLIC_URL.name, problem))?;
         self.public_url = Some(url);
         self.public_url_from_function_url = false;
         Ok(self)
@@ -207,102 +190,24 @@ impl Config {
     }
 }
 
-/// The `PUBLIC_URL` value that means "the Function URL that invokes me".
-pub const FUNCTION_URL: &str = "function-url";
-
-fn error(var: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
-        var,
-        problem: problem.into(),
-    }
-}
-
-fn base_url(var: &'static str, value: Option<String>, default: &str) -> Result<Url, ConfigError> {
-    let raw = value.as_deref().unwrap_or(default).trim();
-    let mut url = Url::parse(raw).map_err(|e| error(var, format!("is not a URL ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(error(var, "must be an http(s) URL with a host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(error(var, "must not carry a query or fragment"));
-    }
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Ok(url)
-}
-
-fn public_url(raw: &str) -> Result<Url, ConfigError> {
-    const VAR: &str = vars::PUBLIC_URL.name;
-    let url = Url::parse(raw.trim()).map_err(|e| error(VAR, format!("is not a URL ({e})")))?;
-    let loopback = is_loopback_host(&url);
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(error(
-                VAR,
-                "must use https (plain http only on a loopback host)",
-            ));
-        }
-        _ => return Err(error(VAR, "must be an https URL")),
-    }
-    if url.host().is_none() {
-        return Err(error(VAR, "must have a host"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(error(
-            VAR,
-            "must be an origin without path, query or fragment, e.g. https://mcp.example.com",
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(error(VAR, "must not carry credentials"));
-    }
-    Ok(url)
-}
-
-fn boolean(var: &'static str, raw: &str) -> Result<bool, ConfigError> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(error(var, format!("must be true or false, not {raw:?}"))),
-    }
-}
-
-fn positive(var: &'static str, raw: &str) -> Result<u64, ConfigError> {
-    match raw.trim().parse::<u64>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(error(
-            var,
-            format!("must be a positive whole number, not {raw:?}"),
-        )),
-    }
-}
-
 /// The local server's limits; each variable unset keeps its default.
-fn connection_limits(
-    get: &impl Fn(&str) -> Option<String>,
+fn connection_limits<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
 ) -> Result<ConnectionLimits, ConfigError> {
     let defaults = ConnectionLimits::default();
-    let millis = |var: &'static str, default: Duration| {
-        get(var)
-            .map(|v| positive(var, &v).map(Duration::from_millis))
-            .transpose()
-            .map(|value| value.unwrap_or(default))
+    let millis = |var, default| {
+        env.parse(var, values::positive)
+            .map(|value| value.map_or(default, Duration::from_millis))
     };
-    let count = |var: &'static str, default: usize| {
-        get(var)
-            .map(|v| positive(var, &v).map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
-            .transpose()
-            .map(|value| value.unwrap_or(default))
+    let count = |var, default| {
+        env.parse(var, values::positive)
+            .map(|value| value.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX)))
     };
     Ok(ConnectionLimits {
-        header_timeout: millis(vars::HEADER_READ_TIMEOUT_MS.name, defaults.header_timeout)?,
-        body_timeout: millis(vars::BODY_READ_TIMEOUT_MS.name, defaults.body_timeout)?,
-        per_address: count(vars::MAX_CONNECTIONS_PER_ADDRESS.name, defaults.per_address)?,
-        total: count(vars::MAX_CONNECTIONS.name, defaults.total)?,
+        header_timeout: millis(vars::HEADER_READ_TIMEOUT_MS, defaults.header_timeout)?,
+        body_timeout: millis(vars::BODY_READ_TIMEOUT_MS, defaults.body_timeout)?,
+        per_address: count(vars::MAX_CONNECTIONS_PER_ADDRESS, defaults.per_address)?,
+        total: count(vars::MAX_CONNECTIONS, defaults.total)?,
     })
 }
 
@@ -310,81 +215,28 @@ fn connection_limits(
 /// session, ~90 bytes each), which must stay far below DynamoDB's 400 KB.
 pub const MAX_SESSIONS_LIMIT: usize = 2_000;
 
-fn max_sessions(raw: &str) -> Result<usize, ConfigError> {
-    let n = positive(vars::MAX_SESSIONS.name, raw)?;
-    if n as usize > MAX_SESSIONS_LIMIT {
-        return Err(error(
-            vars::MAX_SESSIONS.name,
-            format!("must be at most {MAX_SESSIONS_LIMIT}, not {n}"),
-        ));
+fn max_sessions(raw: &str) -> Result<usize, String> {
+    let n = values::positive(raw)?;
+    match usize::try_from(n) {
+        Ok(n) if n <= MAX_SESSIONS_LIMIT => Ok(n),
+        _ => Err(format!("must be at most {MAX_SESSIONS_LIMIT}, not {n}")),
     }
-    Ok(n as usize)
-}
-
-/// Keys and shared secrets: at least 32 characters, so that a typo or a
-/// placeholder cannot become a guessable key.
-fn long_secret(var: &'static str, raw: String) -> Result<Secret, ConfigError> {
-    let raw = raw.trim().to_owned();
-    if raw.chars().count() < 32 {
-        return Err(error(
-            var,
-            "must be at least 32 characters (use a generated random string)",
-        ));
-    }
-    Ok(Secret::new(raw))
 }
 
 /// The current origin secret and, during a rotation, the previous one; a
 /// previous one alone would mean "accept this" with nothing enforced.
-fn origin_secrets(
-    current: Option<String>,
-    previous: Option<String>,
+fn origin_secrets<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
 ) -> Result<Option<OriginSecrets>, ConfigError> {
-    let previous = previous
-        .map(|v| long_secret(vars::ORIGIN_SECRET_PREVIOUS.name, v))
-        .transpose()?;
-    match current {
-        Some(current) => Ok(Some(OriginSecrets::new(
-            long_secret(vars::ORIGIN_SECRET.name, current)?,
-            previous,
-        ))),
+    let previous = env.parse(vars::ORIGIN_SECRET_PREVIOUS, values::long_secret)?;
+    match env.parse(vars::ORIGIN_SECRET, values::long_secret)? {
+        Some(current) => Ok(Some(OriginSecrets::new(current, previous))),
         None if previous.is_some() => Err(error(
             vars::ORIGIN_SECRET_PREVIOUS.name,
             "is set without ORIGIN_SECRET (the previous secret is accepted only beside a current one)",
         )),
         None => Ok(None),
     }
-}
-
-/// Milliseconds, 100 ms to 15 minutes (the longest a Lambda function runs).
-fn upstream_timeout(raw: &str) -> Result<Duration, ConfigError> {
-    match raw.trim().parse::<u64>() {
-        Ok(ms @ 100..=900_000) => Ok(Duration::from_millis(ms)),
-        _ => Err(error(
-            vars::UPSTREAM_TIMEOUT_MS.name,
-            "must be a number of milliseconds from 100 to 900000",
-        )),
-    }
-}
-
-fn port(raw: &str) -> Result<u16, ConfigError> {
-    raw.trim().parse::<u16>().map_err(|_| {
-        error(
-            vars::PORT.name,
-            format!("must be a port number 0-65535, not {raw:?}"),
-        )
-    })
-}
-
-fn list(value: Option<String>) -> Vec<String> {
-    value
-        .map(|v| {
-            v.split(',')
-                .map(|item| item.trim().trim_end_matches('/').to_owned())
-                .filter(|item| !item.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
