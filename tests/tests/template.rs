@@ -8,7 +8,7 @@
 //! `sam build` on the same file; scripts/check-guided-deploy drives
 //! `sam deploy --guided` through it in a terminal.
 
-use malgomo::limits::password;
+use malgomo::limits::{budget, password};
 use malgomo::telemetry::metrics::{Metric, ToolOutcome, UpstreamOutcome, emf_line};
 use malgomo_tests::cfn::{self, Deploy, text};
 use serde_json::{Value, json};
@@ -701,4 +701,24 @@ fn conditions_hold_with_parameters_empty_and_set() {
             && !bare.condition("HasCustomDomain")
             && !bare.condition("AcceptPreviousOriginSecret")
     );
+}
+
+/// The sign-in budget is the operator's to set (a Supabase project's limit
+/// can be raised), within the range the app accepts, with its default.
+#[test]
+fn the_sign_in_budget_is_a_parameter_within_what_the_app_accepts() {
+    let template = cfn::load();
+    let parameter = &template["Parameters"]["SupabaseSignInsPerMinute"];
+    assert_eq!(parameter["Default"], json!(budget::DEFAULT_PER_MINUTE));
+    assert_eq!(parameter["MinValue"], json!(1));
+    assert_eq!(parameter["MaxValue"], json!(budget::MAX_PER_MINUTE));
+    let overrides: [&[(&str, &str)]; 2] = [&[], &[("SupabaseSignInsPerMinute", "120")]];
+    for (overrides, expected) in overrides.into_iter().zip(["30", "120"]) {
+        let deploy = Deploy::new(&template, "us-east-1", overrides);
+        for function in FUNCTIONS {
+            let value = env(&template, &deploy, function, "SUPABASE_SIGN_INS_PER_MINUTE");
+            assert_eq!(value, expected, "{function}");
+            assert!(budget::Budget::parse(&value).is_ok(), "{function}");
+        }
+    }
 }
