@@ -486,6 +486,10 @@ describe('MCP Apps dashboard view in a sandboxed iframe (AppBridge host)', () =>
       tops.push(Math.round((await pane.boundingBox()).y));
     }
     assert.equal(new Set(tops).size, 1, `the three sections side by side: ${tops}`);
+    const clipped = await frame.locator('[data-pane] .scroll').evaluateAll((boxes) =>
+      boxes.filter((box) => box.scrollWidth > box.clientWidth + 1)
+        .map((box) => `${box.closest('[data-pane]').dataset.pane}: ${box.scrollWidth} > ${box.clientWidth}`));
+    assert.deepEqual(clipped, [], 'every table fits its pane: no column past the edge');
     assert.equal(await frame.locator('nav.toolbar [data-section]').count(), 0, 'no section switch: all are shown');
     assert.equal(update.structuredContent.section, 'all');
     assert.equal(update.structuredContent.displayMode, 'fullscreen');
