@@ -17,7 +17,9 @@ use aws_sdk_dynamodb::config::{Credentials, Region};
 use malgomo::clock::Clock;
 use malgomo::domain::{Email, Secret};
 use malgomo::session::{Lookup, SessionId, SessionKey, StoredSessions, stored};
-use malgomo::store::{Connection, DynamoStore, MemoryStore, Record, RecordStore, StoreError};
+use malgomo::store::{
+    Connection, DynamoStore, Entry, MemoryStore, Record, RecordStore, StoreError, Write,
+};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
 use malgomo_tests::answer::{Answer, exchange};
@@ -473,41 +475,20 @@ impl RecordStore for LeaseGate {
         self.inner.get_record(key, now_ms)
     }
 
-    fn create_record<'s, 'k, 'd, 'f>(
+    fn write<'s, 'e, 'f>(
         &'s self,
-        key: &'k str,
-        data: &'d [u8],
-        expires_at_ms: i64,
-        now_ms: i64,
-    ) -> Boxed<'f, Result<(), StoreError>>
-    where
-        's: 'f,
-        'k: 'f,
-        'd: 'f,
-        Self: 'f,
-    {
-        self.inner.create_record(key, data, expires_at_ms, now_ms)
-    }
-
-    fn update_record<'s, 'k, 'd, 'f>(
-        &'s self,
-        key: &'k str,
-        data: &'d [u8],
-        expires_at_ms: i64,
-        expected: u64,
+        entry: Entry<'e>,
+        write: Write,
     ) -> Boxed<'f, Result<u64, StoreError>>
     where
         's: 'f,
-        'k: 'f,
-        'd: 'f,
+        'e: 'f,
         Self: 'f,
     {
         Box::pin(async move {
-            let outcome = self
-                .inner
-                .update_record(key, data, expires_at_ms, expected)
-                .await;
-            if outcome.is_ok() && self.is_lease(key, data) {
+            let outcome = self.inner.write(entry, write).await;
+            let update = matches!(write, Write::Update { .. });
+            if update && outcome.is_ok() && self.is_lease(entry.key, entry.data) {
                 let gate = self.gate.lock().unwrap().take();
                 if let Some((taken, go)) = gate {
                     let _ = taken.send(());
@@ -516,21 +497,6 @@ impl RecordStore for LeaseGate {
             }
             outcome
         })
-    }
-
-    fn put_record<'s, 'k, 'd, 'f>(
-        &'s self,
-        key: &'k str,
-        data: &'d [u8],
-        expires_at_ms: i64,
-    ) -> Boxed<'f, Result<(), StoreError>>
-    where
-        's: 'f,
-        'k: 'f,
-        'd: 'f,
-        Self: 'f,
-    {
-        self.inner.put_record(key, data, expires_at_ms)
     }
 
     fn delete_record<'s, 'k, 'f>(&'s self, key: &'k str) -> Boxed<'f, Result<(), StoreError>>
@@ -542,18 +508,17 @@ impl RecordStore for LeaseGate {
         self.inner.delete_record(key)
     }
 
-    fn increment<'s, 'k, 'f>(
+    fn count<'s, 'e, 'f>(
         &'s self,
-        key: &'k str,
-        expires_at_ms: i64,
+        counter: Entry<'e>,
         now_ms: i64,
     ) -> Boxed<'f, Result<u64, StoreError>>
     where
         's: 'f,
-        'k: 'f,
+        'e: 'f,
         Self: 'f,
     {
-        self.inner.increment(key, expires_at_ms, now_ms)
+        self.inner.count(counter, now_ms)
     }
 }
 
