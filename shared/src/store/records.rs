@@ -7,7 +7,7 @@
 //! serialise and seal every secret before it gets here, and keys of secret
 //! things are hashes. So a backend cannot store a secret in the clear, and
 //! a new one implements only this trait (and passes the contract suite in
-//! `tests/tests/e2e/store_contract.rs`). Every call is one request on one
+//! `tests/tests/e2e/store_contract/`). Every call is one request on one
 //! key: nothing reads a number of records that grows with the store.
 
 use async_trait::async_trait;
