@@ -61,13 +61,7 @@ async fn a_tool_call_costs_one_read_and_writes_only_when_the_touch_is_due() {
         ops(&[("GetItem", 1), ("PutItem", 1)]),
         "the call on which the touch is due: one read and exactly one write"
     );
-    let stored = pair
-        .observer
-        .get(&session_id(&on_a), touched_at)
-        .await
-        .unwrap()
-        .live()
-        .expect("the session");
+    let stored = pair.live(&session_id(&on_a), touched_at).await;
     assert_eq!(stored.record.touched_at_ms, touched_at, "touched now");
     assert_eq!(
         stored.record.expires_at_ms,
@@ -98,22 +92,10 @@ async fn a_burst_when_the_touch_is_due_writes_the_session_once() {
         .clock
         .advance(pair.a.app.expiry.touch_every + Duration::from_secs(1));
     let now = pair.a.clock.now_ms();
-    let before = pair
-        .observer
-        .get(&id, now)
-        .await
-        .unwrap()
-        .live()
-        .expect("session");
+    let before = pair.live(&id, now).await;
     pair.counter.reset();
     storm(&[&pair.a, &pair.b], &on_a, 5).await;
-    let after = pair
-        .observer
-        .get(&id, now)
-        .await
-        .unwrap()
-        .live()
-        .expect("session");
+    let after = pair.live(&id, now).await;
     assert_eq!(
         after.version - before.version,
         1,

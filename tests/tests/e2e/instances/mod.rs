@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use malgomo::clock::Clock;
 use malgomo::domain::{Email, Secret};
-use malgomo::session::{SessionId, SessionKey, StoredSessions};
+use malgomo::session::{SessionId, SessionKey, StoredSessions, Versioned};
 use malgomo::store::{DynamoStore, RecordStore};
 use malgomo::upstream::TokenSet;
 use malgomo_sim::Simulator;
@@ -83,14 +83,24 @@ struct Pair {
     observer: StoredSessions,
 }
 
-async fn two_instances(env: Vec<(&'static str, String)>) -> Pair {
-    let counter = dynamo::Counter::default();
-    let store = dynamo::fresh_store(Some(counter.clone())).await;
-    let observer = StoredSessions::new(Arc::new(DynamoStore::new(
-        dynamo::client(None).await,
-        store.table(),
-    )));
-    let store: Arc<dyn RecordStore> = Arc::new(store);
+impl Pair {
+    /// The session's live record as the table holds it at `now_ms`.
+    async fn live(&self, id: &SessionId, now_ms: i64) -> Versioned {
+        let lookup = self
+            .observer
+            .get(id, now_ms)
+            .await
+            .expect("the table reads");
+        lookup.live().expect("the session")
+    }
+}
+
+/// Two instances on `store`, started with `env`, sharing one simulator
+/// and one clock.
+async fn two_on(
+    store: Arc<dyn RecordStore>,
+    env: Vec<(&'static str, String)>,
+) -> (TestApp, TestApp) {
     let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
     let clock = malgomo::clock::ManualClock::new();
     let options = || Options {
@@ -100,8 +110,20 @@ async fn two_instances(env: Vec<(&'static str, String)>) -> Pair {
         clock: Some(clock.clone()),
         ..Options::default()
     };
-    let a = spawn_app_with(options()).await;
-    let b = spawn_app_with(options()).await;
+    (
+        spawn_app_with(options()).await,
+        spawn_app_with(options()).await,
+    )
+}
+
+async fn two_instances(env: Vec<(&'static str, String)>) -> Pair {
+    let counter = dynamo::Counter::default();
+    let store = dynamo::fresh_store(Some(counter.clone())).await;
+    let observer = StoredSessions::new(Arc::new(DynamoStore::new(
+        dynamo::client(None).await,
+        store.table(),
+    )));
+    let (a, b) = two_on(Arc::new(store), env).await;
     counter.reset();
     Pair {
         a,

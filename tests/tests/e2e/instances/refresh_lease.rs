@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use malgomo::session::{Lookup, SessionId, stored};
 use malgomo::store::{Entry, Record, RecordStore, StoreError, Write};
-use malgomo_sim::Simulator;
 use malgomo_tests::rpc::ping;
-use malgomo_tests::{Options, dynamo, spawn_app_with, text};
+use malgomo_tests::{dynamo, text};
 use serde_json::json;
 use tokio::sync::oneshot;
 
@@ -126,23 +125,14 @@ async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
         watched: Mutex::new(None),
         gate: Mutex::new(Some((taken_tx, go_rx))),
     });
-    let store: Arc<dyn RecordStore> = gate.clone();
-    let sim = Arc::new(Simulator::start(0).await.expect("simulator starts"));
-    let clock = malgomo::clock::ManualClock::new();
-    let options = || Options {
-        sim: Some(sim.clone()),
-        store: Some(store.clone()),
-        clock: Some(clock.clone()),
-        ..Options::default()
-    };
-    let a = spawn_app_with(options()).await;
-    let b = spawn_app_with(options()).await;
+    let (a, b) = two_on(gate.clone(), Vec::new()).await;
     let on_a = a.logged_in(OWNER).await;
     *gate.watched.lock().unwrap() = Some(session_id(&on_a));
     let stale = expire_upstream_token(&a, &on_a).await;
     // Idle long enough that the next request touches the session.
-    clock.advance(a.app.expiry.touch_every + Duration::from_secs(1));
-    sim.reset_counters();
+    a.clock
+        .advance(a.app.expiry.touch_every + Duration::from_secs(1));
+    a.sim.reset_counters();
 
     let refreshing = {
         let on_a = on_a.clone();
@@ -165,5 +155,5 @@ async fn a_touch_during_the_refresh_lease_does_not_lose_the_renewed_token() {
     assert_one_refresh_and_settled(&a, &on_a, &stale).await;
     let again = on_a.call_tool(KPIS, json!({})).await;
     assert_eq!(again["isError"], false, "{again}");
-    assert_eq!(sim.counters().refreshes, 1, "no second refresh");
+    assert_eq!(a.sim.counters().refreshes, 1, "no second refresh");
 }

@@ -30,9 +30,12 @@ use records::*;
 use sealing::*;
 use sessions::*;
 
+use std::sync::Arc;
+
 use malgomo::domain::{Role, Secret};
 use malgomo::protocol::ProtocolVersion;
 use malgomo::session::{Login, SessionId, SessionKey, SessionRecord, StoredSessions, Versioned};
+use malgomo::store::RecordStore;
 use malgomo::upstream::{Me, TokenSet};
 
 /// A fixed "now" (Unix ms) for the store calls; the stores take time as an
@@ -157,6 +160,11 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     let lower = haystack.to_ascii_lowercase();
     let needle = needle.to_ascii_lowercase();
     lower.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// Sessions kept in `store`, and a fresh id for one of them.
+fn sessions_and_id(store: Arc<dyn RecordStore>) -> (StoredSessions, SessionId) {
+    (StoredSessions::new(store), new_id())
 }
 
 /// The session's live record, which must be there.

@@ -43,8 +43,7 @@ async fn race(
 pub(super) async fn concurrent_updates_on_one_version_exactly_one_wins(
     store: Arc<dyn RecordStore>,
 ) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     sessions
         .create(&id, &record(NOW + HOUR), NOW)
         .await
@@ -78,8 +77,7 @@ pub(super) async fn concurrent_updates_on_one_version_exactly_one_wins(
 }
 
 pub(super) async fn concurrent_creates_of_one_id_exactly_one_wins(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let mut created = 0;
     for outcome in race(&sessions, &id, 8, true).await {
         match outcome {

@@ -9,8 +9,7 @@ use malgomo::store::{RecordStore, StoreError};
 use super::*;
 
 pub(super) async fn session_create_then_get_round_trips_a_login(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let stored = logged_in_record(&Secrets::fresh());
     assert_eq!(
         sessions.create(&id, &stored, NOW).await,
@@ -36,8 +35,7 @@ pub(super) async fn session_create_then_get_round_trips_a_login(store: Arc<dyn R
 }
 
 pub(super) async fn session_without_login_round_trips(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let plain = record(NOW + HOUR);
     sessions.create(&id, &plain, NOW).await.unwrap();
     let got = sessions.get(&id, NOW).await.map(Lookup::live).unwrap();
@@ -45,8 +43,7 @@ pub(super) async fn session_without_login_round_trips(store: Arc<dyn RecordStore
 }
 
 pub(super) async fn session_second_create_is_already_exists(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let first = record(NOW + HOUR);
     sessions.create(&id, &first, NOW).await.unwrap();
     let second = SessionRecord {
@@ -68,8 +65,7 @@ pub(super) async fn session_second_create_is_already_exists(store: Arc<dyn Recor
 }
 
 pub(super) async fn session_create_over_an_expired_record_succeeds(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     sessions
         .create(&id, &record(NOW + 1_000), NOW)
         .await
@@ -100,8 +96,7 @@ pub(super) async fn session_create_over_an_expired_record_succeeds(store: Arc<dy
 }
 
 pub(super) async fn session_get_checks_expiry_on_read(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let expires = NOW + 5_000;
     sessions.create(&id, &record(expires), NOW).await.unwrap();
     assert!(
@@ -126,8 +121,7 @@ pub(super) async fn session_get_checks_expiry_on_read(store: Arc<dyn RecordStore
 }
 
 pub(super) async fn session_update_with_the_right_version_bumps_it(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     sessions
         .create(&id, &record(NOW + HOUR), NOW)
         .await
@@ -169,8 +163,7 @@ pub(super) async fn session_update_with_the_right_version_bumps_it(store: Arc<dy
 }
 
 pub(super) async fn session_update_with_a_stale_version_is_a_conflict(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     let original = record(NOW + HOUR);
     sessions.create(&id, &original, NOW).await.unwrap();
     let first = SessionRecord {
@@ -200,8 +193,7 @@ pub(super) async fn session_update_with_a_stale_version_is_a_conflict(store: Arc
 }
 
 pub(super) async fn session_update_of_a_missing_record_is_a_conflict(store: Arc<dyn RecordStore>) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     assert_eq!(
         sessions.update(&id, &record(NOW + HOUR), 1).await,
         Err(StoreError::Conflict)
@@ -269,8 +261,7 @@ pub(super) async fn session_end_leaves_a_tombstone_until_its_time(store: Arc<dyn
 pub(super) async fn session_end_of_a_never_stored_session_is_a_tombstone_too(
     store: Arc<dyn RecordStore>,
 ) {
-    let sessions = StoredSessions::new(store);
-    let id = new_id();
+    let (sessions, id) = sessions_and_id(store);
     assert_eq!(sessions.get(&id, NOW).await, Ok(Lookup::Absent));
     sessions
         .end(&id.storage_key(), NOW + HOUR, NOW)
