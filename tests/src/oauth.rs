@@ -192,6 +192,13 @@ impl Tokens {
                 .to_owned(),
         }
     }
+
+    /// The grant part of the refresh token (`mgr_<grant>.<secret>`): what
+    /// a forger knows, the secret aside.
+    pub fn refresh_grant(&self) -> &str {
+        let (grant, _) = self.refresh.split_once('.').expect("mgr_<grant>.<secret>");
+        grant
+    }
 }
 
 /// What the sign-in page carries for its form.

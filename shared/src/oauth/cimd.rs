@@ -9,20 +9,18 @@ use serde::{Deserialize, Serialize};
 
 use super::AuthServer;
 use super::OAuthError;
+use super::cache::{self, FRESH_FOR_MS};
 use super::client_name::ClientName;
 use super::fetch::{self, FetchError};
 use super::jwks::{ClientKeys, KeySource};
 use super::jws::{Alg, Jwks};
-use super::records::{ClientRecord, encode, load};
+use super::records::{ClientRecord, load};
 use super::redirect::RedirectUri;
 use crate::crypto::sha256_hex;
 use crate::limits::AddressKey;
 
 /// A document larger than this is refused (an inline JWK Set fits).
 const MAX_BYTES: usize = 5 * 1024;
-/// Refetch a cached document after an hour; keep a copy for a week.
-const FRESH_FOR_MS: i64 = 60 * 60 * 1000;
-const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 #[derive(Serialize, Deserialize)]
 struct Cached {
@@ -69,22 +67,7 @@ pub async fn client(
                 client: client.clone(),
                 fetched_at_ms: now,
             };
-            let data = encode(&entry);
-            let stored = match &cached {
-                Some(old) => server
-                    .stores
-                    .records
-                    .update_record(&key, &data, now + KEEP_FOR_MS, old.version)
-                    .await
-                    .map(|_| ()),
-                None => {
-                    server
-                        .stores
-                        .records
-                        .create_record(&key, &data, now + KEEP_FOR_MS, now)
-                        .await
-                }
-            };
+            let stored = cache::keep(server.stores, &key, &entry, cached.as_ref(), now).await;
             if let Err(err) = stored {
                 tracing::debug!(error = %err, "client metadata not cached");
             }

@@ -31,6 +31,17 @@ pub async fn find(
     )
 }
 
+/// The form of a token or revocation request and the client it
+/// authenticates ([`authenticate`]): what both endpoints read first.
+pub async fn read_request(
+    server: &AuthServer<'_>,
+    request: &http::Request<bytes::Bytes>,
+) -> Result<(Form, ClientRecord), OAuthError> {
+    let form = Form::parse(request.body())?;
+    let client = authenticate(server, request, &form).await?;
+    Ok((form, client))
+}
+
 /// Authenticates the client of a token or revocation request: a signed
 /// `client_assertion` (`private_key_jwt`), HTTP Basic, `client_secret` in
 /// the form, or (public clients) `client_id` alone. A presented assertion

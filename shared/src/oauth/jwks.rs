@@ -9,17 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use super::AuthServer;
 use super::OAuthError;
+use super::cache::{self, FRESH_FOR_MS};
 use super::fetch::{self, FetchError};
 use super::jws::{Alg, Jwks, JwsError, Parsed};
-use super::records::{Loaded, encode, load};
+use super::records::{Loaded, load};
 use crate::crypto::sha256_hex;
 use crate::limits::AddressKey;
 
 /// A JWK Set larger than this is refused (a set of a few RSA keys is 2 KB).
 pub const MAX_BYTES: usize = 16 * 1024;
-/// Refetch a cached set after an hour (as documents); keep a copy a week.
-const FRESH_FOR_MS: i64 = 60 * 60 * 1000;
-const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 /// At most one fetch of a client's set this often, whatever is asked.
 pub const REFETCH_AFTER_MS: i64 = 5 * 60 * 1000;
 
@@ -145,22 +143,7 @@ async fn refresh(
             ));
         }
     };
-    let data = encode(&entry);
-    let stored = match &cached {
-        Some(old) => server
-            .stores
-            .records
-            .update_record(key, &data, now + KEEP_FOR_MS, old.version)
-            .await
-            .map(|_| ()),
-        None => {
-            server
-                .stores
-                .records
-                .create_record(key, &data, now + KEEP_FOR_MS, now)
-                .await
-        }
-    };
+    let stored = cache::keep(server.stores, key, &entry, cached.as_ref(), now).await;
     if let Err(err) = stored {
         tracing::debug!(error = %err, "client JWK Set not cached");
     }

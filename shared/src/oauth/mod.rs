@@ -6,6 +6,7 @@
 mod assertion;
 mod authorize;
 pub mod bearer;
+mod cache;
 mod cimd;
 mod client_name;
 mod clients;

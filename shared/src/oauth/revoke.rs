@@ -7,7 +7,6 @@ use http::StatusCode;
 
 use super::AuthServer;
 use super::error::no_store;
-use super::form::Form;
 use super::records::{AccessRecord, access_key, load};
 use super::{OAuthError, clients, grants};
 use crate::web::{Response, reply};
@@ -16,8 +15,7 @@ pub async fn handle(
     server: &AuthServer<'_>,
     request: &http::Request<Bytes>,
 ) -> Result<Response, OAuthError> {
-    let form = Form::parse(request.body())?;
-    let client = clients::authenticate(server, request, &form).await?;
+    let (form, client) = clients::read_request(server, request).await?;
     let token = form.require("token")?;
     // A client may revoke only its own tokens (RFC 7009 §2.1); anything
     // else is answered 200 all the same and changes nothing.

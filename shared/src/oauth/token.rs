@@ -18,8 +18,7 @@ pub async fn handle(
     server: &AuthServer<'_>,
     request: &http::Request<Bytes>,
 ) -> Result<Response, OAuthError> {
-    let form = Form::parse(request.body())?;
-    let client = clients::authenticate(server, request, &form).await?;
+    let (form, client) = clients::read_request(server, request).await?;
     let pair = match form.require("grant_type")? {
         "authorization_code" => exchange_code(server, &client.client_id, &form).await?,
         "refresh_token" => refresh(server, &client.client_id, &form).await?,

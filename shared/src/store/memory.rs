@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::StoreError;
-use super::records::{Record, RecordStore};
+use super::records::{Entry, Record, RecordStore, Write};
 
 /// The keys the cap counts. The store owns the rule and stays opaque: it
 /// counts a class of keys, not sessions; `session::KEY_PREFIX` is this, so
@@ -83,30 +83,28 @@ impl RecordStore for MemoryStore {
             .cloned())
     }
 
-    async fn create_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
+    async fn write(&self, entry: Entry<'_>, write: Write) -> Result<u64, StoreError> {
         let mut records = lock(&self.records);
-        records.retain(|_, record| !record.is_expired_at(now_ms));
-        if records.contains_key(key) {
-            return Err(StoreError::AlreadyExists);
+        match write {
+            Write::Create { now_ms } => {
+                records.retain(|_, record| !record.is_expired_at(now_ms));
+                if records.contains_key(entry.key) {
+                    return Err(StoreError::AlreadyExists);
+                }
+                if entry.key.starts_with(CAPPED_PREFIX) {
+                    self.check_room(&records)?;
+                }
+            }
+            Write::Update { expected } => {
+                if records.get(entry.key).map(|record| record.version) != Some(expected) {
+                    return Err(StoreError::Conflict);
+                }
+            }
+            Write::Put => {}
         }
-        if key.starts_with(CAPPED_PREFIX) {
-            self.check_room(&records)?;
-        }
-        records.insert(
-            key.to_owned(),
-            Record {
-                data: data.to_vec(),
-                version: 1,
-                expires_at_ms,
-            },
-        );
-        Ok(())
+        let version = write.version();
+        records.insert(entry.key.to_owned(), entry.record(version));
+        Ok(version)
     }
 
     async fn room_for(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
@@ -121,63 +119,16 @@ impl RecordStore for MemoryStore {
         }
     }
 
-    async fn update_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-        expected: u64,
-    ) -> Result<u64, StoreError> {
-        let mut records = lock(&self.records);
-        match records.get_mut(key) {
-            Some(record) if expected > 0 && record.version == expected => {
-                *record = Record {
-                    data: data.to_vec(),
-                    version: expected + 1,
-                    expires_at_ms,
-                };
-                Ok(expected + 1)
-            }
-            _ => Err(StoreError::Conflict),
-        }
-    }
-
-    async fn put_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-    ) -> Result<(), StoreError> {
-        lock(&self.records).insert(
-            key.to_owned(),
-            Record {
-                data: data.to_vec(),
-                version: 0,
-                expires_at_ms,
-            },
-        );
-        Ok(())
-    }
-
     async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
         lock(&self.records).remove(key);
         Ok(())
     }
 
-    async fn increment(
-        &self,
-        key: &str,
-        expires_at_ms: i64,
-        now_ms: i64,
-    ) -> Result<u64, StoreError> {
+    async fn count(&self, counter: Entry<'_>, now_ms: i64) -> Result<u64, StoreError> {
         let mut records = lock(&self.records);
-        let fresh = || Record {
-            data: Vec::new(),
-            version: 0,
-            expires_at_ms,
-        };
+        let fresh = || counter.record(0);
         let record = records
-            .entry(key.to_owned())
+            .entry(counter.key.to_owned())
             .and_modify(|record| {
                 if record.is_expired_at(now_ms) {
                     *record = fresh();

@@ -14,7 +14,7 @@ mod stores;
 
 pub use dynamo::{ATTEMPT_TIMEOUT, Connection, DynamoStore, MAX_ATTEMPTS, OPERATION_TIMEOUT};
 pub use memory::{CAPPED_PREFIX, MemoryStore, per_user_share};
-pub use records::{Record, RecordStore};
+pub use records::{Entry, Record, RecordStore, Write};
 pub use stores::Stores;
 
 /// The one error type of the store boundary.

@@ -6,6 +6,7 @@
 mod connections;
 mod faults;
 mod instances;
+mod malgomo_status;
 mod mcp_abuse;
 mod oauth_abuse;
 mod oauth_chatgpt_https;

@@ -14,7 +14,7 @@ use support::*;
 ///
 /// (Setting the simulator's token lifetime to 0 before the sign-in cannot
 /// work: the sign-in probes `/api/me` with the born-expired token and fails,
-/// as `instances.rs` notes for `malgomo_login`.)
+/// as `instances/` notes for `malgomo_login`.)
 fn expire_upstream_token(app: &OAuthApp) {
     app.sim.set_token_lifetime(Duration::from_secs(3 * 60 * 60));
     app.clock.advance(Duration::from_secs(2 * 60 * 60));

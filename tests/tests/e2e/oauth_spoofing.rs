@@ -281,10 +281,7 @@ async fn every_real_hosts_redirect_uris_register() {
 async fn a_forged_refresh_token_is_invalid_grant_and_changes_nothing() {
     let app = spawn().await;
     let (client, tokens) = app.connect().await;
-    let (grant, _) = tokens
-        .refresh
-        .split_once('.')
-        .expect("mgr_<grant>.<secret>");
+    let grant = tokens.refresh_grant();
     for forged in [
         format!("{grant}.forged"),
         format!("{grant}."),

@@ -1,5 +1,5 @@
 //! What only one backend has, beyond the contract suite
-//! (`store_contract.rs`, run against every backend): the memory store's
+//! (`store_contract/`, run against every backend): the memory store's
 //! cap, and for DynamoDB the table dump (no plaintext secret), the TTL
 //! attribute, one request per call, and table set-up.
 

@@ -14,6 +14,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::StoreError;
@@ -115,14 +116,28 @@ impl DynamoStore {
         Ok(answer.item)
     }
 
+    /// A PutItem of `item`, to be sent with or without a condition.
+    fn put_item(&self, item: Item) -> PutItemFluentBuilder {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+    }
+
+    /// PutItem, unconditional: the item replaces whatever was there.
+    async fn put(&self, item: Item) -> Result<(), StoreError> {
+        self.put_item(item)
+            .send()
+            .await
+            .map_err(|err| unavailable(&err))?;
+        Ok(())
+    }
+
     /// PutItem unless a live item holds the key (absent, or expired and not
     /// yet swept by TTL); `AlreadyExists` otherwise.
     async fn put_if_absent(&self, item: Item, now_ms: i64) -> Result<(), StoreError> {
         let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .put_item(item)
             .condition_expression("attribute_not_exists(#pk) OR #exp <= :now")
             .expression_attribute_names("#pk", attr::PK)
             .expression_attribute_names("#exp", attr::EXPIRES_MS)
@@ -139,10 +154,7 @@ impl DynamoStore {
     /// PutItem if the stored version is still `expected`; `Conflict` otherwise.
     async fn put_if_version(&self, item: Item, expected: u64) -> Result<(), StoreError> {
         let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .put_item(item)
             .condition_expression("#v = :expected")
             .expression_attribute_names("#v", attr::VERSION)
             .expression_attribute_values(":expected", number(expected as i64))

@@ -6,20 +6,20 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{DynamoStore, Item, attr, damaged, int, is_condition_failure, number, unavailable};
 use crate::store::StoreError;
-use crate::store::records::{Record, RecordStore};
+use crate::store::records::{Entry, Record, RecordStore, Write};
 
 impl DynamoStore {
-    fn record_item(key: &str, data: &[u8], expires_at_ms: i64, version: u64) -> Item {
+    fn record_item(entry: &Entry<'_>, version: u64) -> Item {
         let mut item = Item::new();
-        item.insert(attr::PK.into(), AttributeValue::S(key.to_owned()));
-        item.insert(attr::DATA.into(), AttributeValue::B(Blob::new(data)));
+        item.insert(attr::PK.into(), AttributeValue::S(entry.key.to_owned()));
+        item.insert(attr::DATA.into(), AttributeValue::B(Blob::new(entry.data)));
         item.insert(attr::VERSION.into(), number(version as i64));
         // TTL in epoch seconds, rounded up so DynamoDB never deletes early.
         item.insert(
             attr::TTL.into(),
-            number((expires_at_ms + 999).div_euclid(1000)),
+            number((entry.expires_at_ms + 999).div_euclid(1000)),
         );
-        item.insert(attr::EXPIRES_MS.into(), number(expires_at_ms));
+        item.insert(attr::EXPIRES_MS.into(), number(entry.expires_at_ms));
         item
     }
 }
@@ -46,52 +46,15 @@ impl RecordStore for DynamoStore {
         Ok((!record.is_expired_at(now_ms)).then_some(record))
     }
 
-    async fn create_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
-        self.put_if_absent(Self::record_item(key, data, expires_at_ms, 1), now_ms)
-            .await
-    }
-
-    async fn update_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-        expected: u64,
-    ) -> Result<u64, StoreError> {
-        // Version 0 is a put record's: never updated, so no request.
-        if expected == 0 {
-            return Err(StoreError::Conflict);
+    /// One PutItem: conditional for a create or an update, plain for a put.
+    async fn write(&self, entry: Entry<'_>, write: Write) -> Result<u64, StoreError> {
+        let item = Self::record_item(&entry, write.version());
+        match write {
+            Write::Create { now_ms } => self.put_if_absent(item, now_ms).await?,
+            Write::Update { expected } => self.put_if_version(item, expected).await?,
+            Write::Put => self.put(item).await?,
         }
-        let version = expected + 1;
-        self.put_if_version(
-            Self::record_item(key, data, expires_at_ms, version),
-            expected,
-        )
-        .await?;
-        Ok(version)
-    }
-
-    /// One unconditional PutItem: the record replaces whatever was there.
-    async fn put_record(
-        &self,
-        key: &str,
-        data: &[u8],
-        expires_at_ms: i64,
-    ) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::record_item(key, data, expires_at_ms, 0)))
-            .send()
-            .await
-            .map_err(|err| unavailable(&err))?;
-        Ok(())
+        Ok(write.version())
     }
 
     async fn delete_record(&self, key: &str) -> Result<(), StoreError> {
@@ -118,19 +81,14 @@ impl RecordStore for DynamoStore {
     /// lost. An exact count would need a per-call token kept in the item
     /// (`NOT contains(ids, :call)`), an item that grows with the window, for
     /// no gain a user could notice.
-    async fn increment(
-        &self,
-        key: &str,
-        expires_at_ms: i64,
-        now_ms: i64,
-    ) -> Result<u64, StoreError> {
+    async fn count(&self, counter: Entry<'_>, now_ms: i64) -> Result<u64, StoreError> {
         // Two tries cover the race where the window rolls over between them.
         for _ in 0..2 {
             let added = self
                 .client
                 .update_item()
                 .table_name(&self.table)
-                .key(attr::PK, AttributeValue::S(key.to_owned()))
+                .key(attr::PK, AttributeValue::S(counter.key.to_owned()))
                 .update_expression("ADD #n :one")
                 .condition_expression("#exp > :now")
                 .expression_attribute_names("#n", attr::COUNT)
@@ -153,7 +111,7 @@ impl RecordStore for DynamoStore {
                 Err(_) => {}
             }
             // Absent or expired: start a new window at 1.
-            let mut item = Self::record_item(key, &[], expires_at_ms, 1);
+            let mut item = Self::record_item(&counter, 1);
             item.insert(attr::COUNT.into(), number(1));
             match self.put_if_absent(item, now_ms).await {
                 Ok(()) => return Ok(1),

@@ -1,8 +1,10 @@
 //! The table itself: the start-up check and `--create-table`.
 
-use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::describe_table::{DescribeTableError, DescribeTableOutput};
 
-use super::{DynamoStore, attr, describe};
+use super::{DynamoStore, attr, describe, unavailable};
 use crate::store::StoreError;
 
 impl DynamoStore {
@@ -10,19 +12,13 @@ impl DynamoStore {
     /// and the `health` function run this at start, so a misconfigured
     /// deployment shows up there rather than in a user's session.
     pub async fn check_table(&self) -> Result<(), StoreError> {
-        let described = self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
-            .await
-            .map_err(|err| {
-                StoreError::Unavailable(format!(
-                    "DynamoDB table {:?} is not usable ({}); create it with `malgomo-mcp --create-table`",
-                    self.table,
-                    describe(&err)
-                ))
-            })?;
+        let described = self.describe_table().await.map_err(|err| {
+            StoreError::Unavailable(format!(
+                "DynamoDB table {:?} is not usable ({}); create it with `malgomo-mcp --create-table`",
+                self.table,
+                describe(&err)
+            ))
+        })?;
         let key_ok = described.table().is_some_and(|table| {
             table
                 .key_schema()
@@ -42,7 +38,7 @@ impl DynamoStore {
             .table_name(&self.table)
             .send()
             .await
-            .map_err(|err| StoreError::Unavailable(describe(&err)))?;
+            .map_err(|err| unavailable(&err))?;
         let ttl_on = ttl.time_to_live_description().is_some_and(|d| {
             d.attribute_name() == Some(attr::TTL)
                 && matches!(
@@ -93,7 +89,7 @@ impl DynamoStore {
         match created {
             Ok(_) => {}
             Err(err) if err.code() == Some("ResourceInUseException") => {}
-            Err(err) => return Err(StoreError::Unavailable(describe(&err))),
+            Err(err) => return Err(unavailable(&err)),
         }
         self.wait_active().await?;
         let ttl = self
@@ -116,20 +112,28 @@ impl DynamoStore {
                 tracing::debug!(error = %describe(&err), "TTL already enabled");
                 Ok(())
             }
-            Err(err) => Err(StoreError::Unavailable(describe(&err))),
+            Err(err) => Err(unavailable(&err)),
         }
+    }
+
+    /// DescribeTable of our table.
+    async fn describe_table(
+        &self,
+    ) -> Result<DescribeTableOutput, SdkError<DescribeTableError, HttpResponse>> {
+        self.client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
     }
 
     async fn wait_active(&self) -> Result<(), StoreError> {
         use aws_sdk_dynamodb::types::TableStatus;
         for _ in 0..60 {
             let described = self
-                .client
                 .describe_table()
-                .table_name(&self.table)
-                .send()
                 .await
-                .map_err(|err| StoreError::Unavailable(describe(&err)))?;
+                .map_err(|err| unavailable(&err))?;
             if described.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
                 return Ok(());
             }

@@ -71,7 +71,7 @@ refusals! {
 
 /// The Python SDK 2.x probe: `server/discover` without a session, header
 /// 2026-07-28. Without a credential in mode B it is answered with the 2025
-/// revisions only (`stateless.rs`), and the client's fallback, the 2025
+/// revisions only (`stateless/`), and the client's fallback, the 2025
 /// handshake, works.
 #[tokio::test]
 async fn server_discover_without_session_is_answered_and_initialize_still_works() {

@@ -2,7 +2,7 @@
 //! version negotiation, JSON-RPC error codes, media types, the
 //! `MCP-Protocol-Version` header, batches, `GET` and `DELETE` on `/mcp`, and
 //! the plain routes. Every answer is also checked never to be a bare 500.
-//! Session lifetime and bearer rules are in `sessions.rs`, CORS and the
+//! Session lifetime and bearer rules are in `sessions/`, CORS and the
 //! origin guard in `origins.rs`. One module a subject.
 
 /// One `#[tokio::test]` a row, so each case reports by its own name: the

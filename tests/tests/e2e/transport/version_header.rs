@@ -12,7 +12,7 @@ use super::session;
 async fn unsupported_protocol_version_header_is_400() {
     let app = spawn_app().await;
     let mcp = session(&app, "2025-06-18").await;
-    // (A 2026-07-28 header makes the request a stateless one: stateless.rs.)
+    // (A 2026-07-28 header makes the request a stateless one: stateless/.)
     for version in ["1999-01-01", "2024-11-05", "garbage"] {
         let answer = post_with_version(&mcp, version, &ping_request(1)).await;
         assert_eq!(answer.status, 400, "{version}: {}", answer.body);
