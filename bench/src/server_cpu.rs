@@ -120,35 +120,17 @@ pub async fn report(sim: &str, settings: &Settings, server: Option<&Path>) {
         settings,
     )
     .await;
-    let rows = [
-        measure(
-            &app_process,
-            &sessions,
-            "tools/list",
-            json!({}),
-            "tools/list",
-            settings,
-        )
-        .await,
-        measure(
-            &app_process,
-            &sessions,
-            "tools/call",
-            json!({ "name": "malgomo_get_kpis", "arguments": { "period": "today" } }),
-            "malgomo_get_kpis today",
-            settings,
-        )
-        .await,
-        measure(
-            &app_process,
-            &sessions,
-            "tools/call",
-            json!({ "name": "malgomo_get_earnings", "arguments": { "period": "30d" } }),
-            "malgomo_get_earnings 30d",
-            settings,
-        )
-        .await,
+    let kpis = json!({ "name": "malgomo_get_kpis", "arguments": { "period": "today" } });
+    let earnings = json!({ "name": "malgomo_get_earnings", "arguments": { "period": "30d" } });
+    let workloads = [
+        ("tools/list", json!({}), "tools/list"),
+        ("tools/call", kpis, "malgomo_get_kpis today"),
+        ("tools/call", earnings, "malgomo_get_earnings 30d"),
     ];
+    let mut rows = Vec::with_capacity(workloads.len());
+    for (method, params, label) in workloads {
+        rows.push(measure(&app_process, &sessions, method, params, label, settings).await);
+    }
     println!(
         "| request | calls | errors | req/s | server CPU / request (µs) | CPU ÷ floor | req/s ÷ floor | p50 (ms) | p99 (ms) |"
     );
