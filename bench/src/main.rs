@@ -6,7 +6,11 @@
 //! - `store`: DynamoDB calls per `initialize`, `tools/list`, `tools/call`
 //!   ([`store_calls`]);
 //! - `cold`: the Lambda bootstraps' sizes and `lambda-mcp`'s cold start with
-//!   the memory store and with `DYNAMODB_TABLE` ([`cold_start`]).
+//!   the memory store and with `DYNAMODB_TABLE` ([`cold_start`]);
+//! - `cpu`: the server's own CPU time and req/s per request for
+//!   `tools/list`, `get_kpis today` and `get_earnings 30d`, the app in its
+//!   own process, beside a canned-answer floor ([`server_cpu`]; needs the
+//!   release `malgomo-mcp` and `floor` next to this binary).
 //!
 //! `store` and `cold` need the loopback DynamoDB server the tests use
 //! (`MALGOMO_TEST_DYNAMODB`, else a moto it starts: `MALGOMO_TEST_MOTO_SERVER`, or `moto_server` from PATH); `cold` needs the
@@ -20,18 +24,20 @@
 //! request written to response body parsed. Prints a markdown table.
 //!
 //! Run: `cargo run --release -p malgomo-bench --bin bench [-- OPTIONS]`
-//!   --sections calls,static,store,cold   which sections (default: all)
+//!   --sections calls,static,store,cold,cpu   which sections (default: all)
 //!   --concurrency 1,8,32,64   sessions per row
 //!   --calls 2000              call budget per row
 //!   --seconds 10              time budget per row
 //!   --samples 10              fresh processes per cold-start row
 //!   --bootstraps DIR          where the lambda-* binaries are (default: next to bench)
+//!   --server PATH             the `malgomo-mcp` the cpu section runs (default: next to bench)
 //!
 //! Client, app and simulator share this machine's cores (and one tokio
 //! runtime), so the numbers are an end-to-end figure for one box, not the
 //! server alone.
 
 mod cold_start;
+mod server_cpu;
 mod store_calls;
 
 use std::sync::Arc;
@@ -45,23 +51,26 @@ use serde_json::{Value, json};
 pub(crate) const EMAIL: &str = "owner@agency-a.test";
 
 const USAGE: &str = "\
-Usage: bench [--sections calls,static,store,cold] [--concurrency 1,8,32,64]
+Usage: bench [--sections calls,static,store,cold,cpu] [--concurrency 1,8,32,64]
              [--calls 2000] [--seconds 10] [--samples 10] [--bootstraps DIR]
+             [--server PATH]
 
 Measures tools/call throughput and p50/p90/p99 latency against the app and
 the simulator on loopback, tools/list against ping, DynamoDB calls per
-request, and the Lambda bootstraps' size and cold start. Build with
+request, the Lambda bootstraps' size and cold start, and the server's CPU
+per request against a canned-answer floor. Build with
 --release for meaningful numbers.";
 
-const SECTIONS: [&str; 4] = ["calls", "static", "store", "cold"];
+const SECTIONS: [&str; 5] = ["calls", "static", "store", "cold", "cpu"];
 
-struct Settings {
+pub(crate) struct Settings {
     sections: Vec<String>,
     concurrency: Vec<usize>,
     calls: usize,
     seconds: u64,
     samples: usize,
     bootstraps: Option<std::path::PathBuf>,
+    server: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -73,6 +82,7 @@ impl Settings {
             seconds: 10,
             samples: 10,
             bootstraps: None,
+            server: None,
         };
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -91,6 +101,7 @@ impl Settings {
                     }
                 }
                 "--bootstraps" => settings.bootstraps = Some(value("--bootstraps")?.into()),
+                "--server" => settings.server = Some(value("--server")?.into()),
                 "--samples" => {
                     settings.samples = value("--samples")?
                         .parse()
@@ -138,7 +149,7 @@ impl Workload {
     }
 }
 
-struct Row {
+pub(crate) struct Row {
     concurrency: usize,
     label: &'static str,
     calls: usize,
@@ -225,6 +236,14 @@ async fn main() {
     if wants("cold") {
         cold_start::report(settings.samples, settings.bootstraps.as_deref()).await;
     }
+    if wants("cpu") {
+        let sim = malgomo_sim::Simulator::start(0)
+            .await
+            .expect("the simulator starts");
+        sim.set_latency(Duration::ZERO);
+        sim.set_rate_limit(100_000);
+        server_cpu::report(&sim.base_url(), &settings, settings.server.as_deref()).await;
+    }
     println!("total bench time {:.1} s", started.elapsed().as_secs_f64());
 }
 
@@ -303,7 +322,7 @@ async fn static_answers(sessions: &[Mcp], settings: &Settings) {
     println!();
 }
 
-async fn run_row(
+pub(crate) async fn run_row(
     sessions: &[Mcp],
     method: &'static str,
     params: Value,

@@ -236,15 +236,15 @@ impl App {
             .session_key
             .as_ref()
             .map_or_else(SessionKey::generate, SessionKey::from_secret);
-        let origins = OriginPolicy {
-            allowed_origins: config.allowed_origins.clone(),
-            allowed_hosts: config.allowed_hosts.clone(),
-            loopback_bind: host.loopback_bind,
-            public_origin: config
+        let origins = OriginPolicy::new(
+            config.allowed_origins.clone(),
+            config.allowed_hosts.clone(),
+            host.loopback_bind,
+            config
                 .public_url
                 .as_ref()
                 .map(|url| url.origin().ascii_serialization()),
-        };
+        );
         Ok(Self {
             discovery: config.public_url.as_ref().map(Discovery::new),
             keep_alive: config.sse_keep_alive,

@@ -2,6 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+use time::Date;
+use time::macros::format_description;
+
+/// The wire form of a pinned day: `2026-11-30`.
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]");
 
 /// Current knob values. `Default` is what a fresh simulator (or `/_sim/reset`) uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +20,10 @@ pub(crate) struct Knobs {
     pub rate_limit_per_minute: u32,
     /// How long the immediately rotated-out refresh token may be replayed (GoTrue: 10 s).
     pub reuse_window: Duration,
+    /// The day the dashboard serves as "today" (and stamps its answers with, at noon):
+    /// `None` is the real UTC date and clock. Pinned, every answer is a pure function of
+    /// its inputs, so a test can hold whole answers byte for byte.
+    pub today: Option<Date>,
 }
 
 impl Default for Knobs {
@@ -23,6 +33,7 @@ impl Default for Knobs {
             latency: Duration::ZERO,
             rate_limit_per_minute: 60,
             reuse_window: Duration::from_secs(10),
+            today: None,
         }
     }
 }
@@ -40,6 +51,37 @@ pub(crate) struct KnobsPatch {
     pub rate_limit_per_minute: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_reuse_window_ms: Option<u64>,
+    /// `"2026-11-30"` pins the dashboard's day; `null` is the real date.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "pinned_day")]
+    pub today: Option<Option<Date>>,
+}
+
+/// `today` on the wire: absent = unchanged, `null` = the real date, `"YYYY-MM-DD"` = pinned.
+mod pinned_day {
+    use super::DAY;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(day: &Option<Option<Date>>, out: S) -> Result<S::Ok, S::Error> {
+        match day.as_ref().and_then(Option::as_ref) {
+            Some(day) => {
+                let text = day.format(DAY).map_err(serde::ser::Error::custom)?;
+                out.serialize_str(&text)
+            }
+            None => out.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<Option<Option<Date>>, D::Error> {
+        let text = Option::<String>::deserialize(input)?;
+        let day = match text {
+            Some(text) => Some(Date::parse(&text, DAY).map_err(serde::de::Error::custom)?),
+            None => None,
+        };
+        Ok(Some(day))
+    }
 }
 
 impl Knobs {
@@ -57,6 +99,9 @@ impl Knobs {
         if let Some(ms) = patch.refresh_reuse_window_ms {
             self.reuse_window = Duration::from_millis(ms);
         }
+        if let Some(day) = patch.today {
+            self.today = day;
+        }
     }
 
     /// All knobs, as the admin endpoint reports them.
@@ -68,6 +113,7 @@ impl Knobs {
             refresh_reuse_window_ms: Some(
                 u64::try_from(self.reuse_window.as_millis()).unwrap_or(u64::MAX),
             ),
+            today: Some(self.today),
         }
     }
 }
@@ -85,6 +131,23 @@ mod tests {
         });
         assert_eq!(k.latency, Duration::from_millis(250));
         assert_eq!(k.token_lifetime, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn today_is_pinned_by_a_date_and_unpinned_by_null() {
+        let mut k = Knobs::default();
+        let pin: KnobsPatch = serde_json::from_str(r#"{"today":"2026-11-30"}"#).unwrap();
+        k.apply(&pin);
+        assert_eq!(k.today, Some(time::macros::date!(2026 - 11 - 30)));
+        assert_eq!(
+            serde_json::to_value(k.view()).unwrap()["today"],
+            "2026-11-30"
+        );
+        k.apply(&KnobsPatch::default());
+        assert!(k.today.is_some(), "an absent field changes nothing");
+        k.apply(&serde_json::from_str(r#"{"today":null}"#).unwrap());
+        assert_eq!(k.today, None);
+        assert!(serde_json::from_str::<KnobsPatch>(r#"{"today":"30/11/2026"}"#).is_err());
     }
 
     #[test]

@@ -104,6 +104,12 @@ impl Simulator {
         lock(&self.state.knobs).reuse_window = window;
     }
 
+    /// Pins the day the dashboard serves as today (its clock stamps become that day at noon);
+    /// `None` goes back to the real date.
+    pub fn set_today(&self, day: Option<time::Date>) {
+        lock(&self.state.knobs).today = day;
+    }
+
     /// The next `times` requests that `target` matches get `fault` instead of their answer.
     pub fn inject(&self, target: Target, fault: Fault, times: u32) {
         lock(&self.state.faults).inject(target, fault, times);

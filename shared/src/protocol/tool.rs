@@ -2,6 +2,7 @@
 //! `tools/call` returns.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A JSON Schema document: always an object (MCP requires `inputSchema` and
@@ -96,13 +97,72 @@ pub struct ListToolsResult {
 
 /// The result of `tools/call`: text for every client, plus
 /// `structuredContent` for tools that declare an `outputSchema`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallToolResult {
     pub content: Vec<Content>,
     pub is_error: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub structured_content: Option<Value>,
+    pub structured_content: Option<Box<RawValue>>,
+}
+
+/// A `tools/call` result as the JSON-RPC answer carries it, written in one
+/// pass around the parts already serialised: its keys in the order every
+/// answer has had (sorted, as a `serde_json::Value` writes them), and in
+/// 2026-07-28 the `_meta` and `resultType` that era adds to every result.
+pub struct CallToolAnswer<'a> {
+    pub result: &'a CallToolResult,
+    /// 2026-07-28: the result's `_meta` object (the server's identity), and
+    /// `resultType: "complete"`.
+    pub stateless_meta: Option<&'a RawValue>,
+}
+
+impl Serialize for CallToolAnswer<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let result = self.result;
+        let mut map = out.serialize_map(None)?;
+        if let Some(meta) = self.stateless_meta {
+            map.serialize_entry("_meta", meta)?;
+        }
+        map.serialize_entry("content", &SortedContent(&result.content))?;
+        map.serialize_entry("isError", &result.is_error)?;
+        if self.stateless_meta.is_some() {
+            map.serialize_entry("resultType", "complete")?;
+        }
+        if let Some(structured) = &result.structured_content {
+            map.serialize_entry("structuredContent", structured)?;
+        }
+        map.end()
+    }
+}
+
+/// Content blocks with their keys sorted (`text` before `type`).
+struct SortedContent<'a>(&'a [Content]);
+
+impl Serialize for SortedContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = out.serialize_seq(Some(self.0.len()))?;
+        for block in self.0 {
+            let Content::Text { text } = block;
+            seq.serialize_element(&TextBlock(text))?;
+        }
+        seq.end()
+    }
+}
+
+/// One text block, `{"text":…,"type":"text"}`.
+struct TextBlock<'a>(&'a str);
+
+impl Serialize for TextBlock<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = out.serialize_map(Some(2))?;
+        map.serialize_entry("text", self.0)?;
+        map.serialize_entry("type", "text")?;
+        map.end()
+    }
 }
 
 /// A content block; this server only answers text.
@@ -122,11 +182,60 @@ mod tests {
         let result = CallToolResult {
             content: vec![Content::Text { text: "{}".into() }],
             is_error: false,
-            structured_content: Some(json!({})),
+            structured_content: Some(serde_json::value::to_raw_value(&json!({})).unwrap()),
         };
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
             json!({ "content": [{ "type": "text", "text": "{}" }], "isError": false, "structuredContent": {} })
+        );
+    }
+
+    /// The answer written around raw parts is byte for byte what a
+    /// `Value` of the same result (sorted keys), with the 2026-07-28 parts
+    /// added, writes.
+    #[test]
+    fn the_answer_is_the_sorted_serialisation_of_the_result() {
+        let structured = json!({ "b": [1.5, { "z": null, "a": "\u{e9}\"" }], "a": 0 });
+        let result = CallToolResult {
+            content: vec![Content::Text {
+                text: structured.to_string(),
+            }],
+            is_error: false,
+            structured_content: Some(serde_json::value::to_raw_value(&structured).unwrap()),
+        };
+        let sorted = serde_json::to_value(&result).unwrap().to_string();
+        let plain = CallToolAnswer {
+            result: &result,
+            stateless_meta: None,
+        };
+        assert_eq!(serde_json::to_string(&plain).unwrap(), sorted);
+
+        let meta = json!({ "x/server": { "name": "s", "icons": [] } });
+        let raw_meta = serde_json::value::to_raw_value(&meta).unwrap();
+        let mut with_meta = serde_json::to_value(&result).unwrap();
+        with_meta["_meta"] = meta;
+        with_meta["resultType"] = json!("complete");
+        let stateless = CallToolAnswer {
+            result: &result,
+            stateless_meta: Some(&raw_meta),
+        };
+        assert_eq!(
+            serde_json::to_string(&stateless).unwrap(),
+            with_meta.to_string()
+        );
+
+        let failed = CallToolResult {
+            content: vec![Content::Text { text: "no".into() }],
+            is_error: true,
+            structured_content: None,
+        };
+        let answer = CallToolAnswer {
+            result: &failed,
+            stateless_meta: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&answer).unwrap(),
+            serde_json::to_value(&failed).unwrap().to_string()
         );
     }
 

@@ -57,19 +57,39 @@ impl Issued {
 
 /// The deployment's key for session ids (`SESSION_KEY`). Every instance
 /// must hold the same one, or an id issued by one is unknown to the other.
+///
+/// Held as the two keyed MACs it computes, each already past its key and
+/// its domain prefix (done once, at start-up): a request clones one and
+/// hashes only its own bytes.
 #[derive(Clone)]
-pub struct SessionKey([u8; 32]);
+pub struct SessionKey {
+    /// The MAC of session ids (prefix `mcp-session-id:v1\0`).
+    ids: HmacSha256,
+    /// The MAC of [`Self::keyed_hash`] (prefix `keyed-hash:v1\0`).
+    hashes: HmacSha256,
+}
 
 impl SessionKey {
     /// The key from the configured secret.
     pub fn from_secret(secret: &Secret) -> Self {
-        Self(crypto::derive_key("session-id", secret.expose()))
+        Self::from_key(&crypto::derive_key("session-id", secret.expose()))
     }
 
     /// A fresh random key: for a single process with the in-memory store,
     /// where no other instance needs to verify its ids.
     pub fn generate() -> Self {
-        Self(crypto::random_bytes())
+        Self::from_key(&crypto::random_bytes())
+    }
+
+    fn from_key(key: &[u8; 32]) -> Self {
+        // HMAC takes keys of any length; 32 bytes never fails.
+        let keyed =
+            <HmacSha256 as KeyInit>::new_from_slice(key).expect("HMAC accepts a 32-byte key");
+        Self {
+            ids: keyed.clone().chain_update(b"mcp-session-id:v1\0"),
+            // Its own prefix: never the input of a session id's tag.
+            hashes: keyed.chain_update(b"keyed-hash:v1\0"),
+        }
     }
 
     /// A new id for a session initialized at `issued_at_ms` by `owner`
@@ -78,10 +98,9 @@ impl SessionKey {
     /// domain-separated by `label`: how other records name what only this
     /// deployment should be able to recognise (a trusted sign-in pair).
     pub fn keyed_hash(&self, label: &str, value: &str) -> String {
-        // Its own prefix: never the input of a session id's tag.
-        let mac = <HmacSha256 as KeyInit>::new_from_slice(&self.0)
-            .expect("HMAC accepts a 32-byte key")
-            .chain_update(b"keyed-hash:v1\0")
+        let mac = self
+            .hashes
+            .clone()
             .chain_update(label.as_bytes())
             .chain_update(b"\0")
             .chain_update(value.as_bytes());
@@ -146,11 +165,7 @@ impl SessionKey {
     }
 
     fn mac(&self, payload: &[u8]) -> HmacSha256 {
-        // HMAC takes keys of any length; 32 bytes never fails.
-        <HmacSha256 as KeyInit>::new_from_slice(&self.0)
-            .expect("HMAC accepts a 32-byte key")
-            .chain_update(b"mcp-session-id:v1\0")
-            .chain_update(payload)
+        self.ids.clone().chain_update(payload)
     }
 }
 
@@ -231,6 +246,34 @@ mod tests {
         let id = shared.issue(0, V, None);
         let same = SessionKey::from_secret(&Secret::new("one deployment"));
         assert!(same.verify(id.expose()).is_some(), "same secret, same key");
+    }
+
+    /// The MACs kept past their key and prefix compute what keying them
+    /// afresh per call computed: ids issued before still verify, and keyed
+    /// hashes stay the same.
+    #[test]
+    fn the_prepared_macs_are_the_keyed_macs_of_before() {
+        let secret = Secret::new("one deployment");
+        let raw_key = crypto::derive_key("session-id", secret.expose());
+        let fresh = |prefix: &[u8]| {
+            <HmacSha256 as KeyInit>::new_from_slice(&raw_key)
+                .unwrap()
+                .chain_update(prefix)
+        };
+        let key = SessionKey::from_secret(&secret);
+        let id = key.issue(7, V, Some("owner"));
+        let (payload, tag) = id.expose().split_once('.').unwrap();
+        let payload = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        let expected = fresh(b"mcp-session-id:v1\0")
+            .chain_update(&payload)
+            .finalize()
+            .into_bytes();
+        assert_eq!(URL_SAFE_NO_PAD.decode(tag).unwrap(), &expected[..TAG_LEN]);
+        let hashed = fresh(b"keyed-hash:v1\0")
+            .chain_update(b"label\0value")
+            .finalize()
+            .into_bytes();
+        assert_eq!(key.keyed_hash("label", "value"), hex::encode(hashed));
     }
 
     #[test]

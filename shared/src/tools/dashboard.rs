@@ -3,6 +3,8 @@
 //! [`super::dashboards`]); what differs between them is data — the words,
 //! the answer type (which names its endpoint) and the shaping.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,7 +15,7 @@ use super::schema::{output_schema, period_input};
 use super::{Context, Docs, Tool, ToolFailure, ToolOutput};
 use super::{access, annotations};
 use crate::domain::Period;
-use crate::protocol::tool::{self, ToolMeta};
+use crate::protocol::tool::{self, Schema, ToolMeta};
 use crate::resources;
 use crate::upstream::dashboard::Endpoint;
 use crate::upstream::parse_answer;
@@ -32,6 +34,10 @@ pub struct Dashboard<A, O = A> {
     /// What the tool makes of the backend's answer; most return it as is.
     pub shape: fn(A) -> O,
 }
+
+/// The input schema of every dashboard tool, built once: each call checks
+/// its arguments against it.
+static PERIOD_INPUT: LazyLock<Schema> = LazyLock::new(period_input);
 
 #[derive(Deserialize)]
 struct Input {
@@ -64,7 +70,7 @@ where
             name: self.name,
             title: self.title,
             description: self.description,
-            input_schema: period_input(),
+            input_schema: PERIOD_INPUT.clone(),
             output_schema: Some(output_schema::<O>()),
             annotations: annotations::upstream_read(self.title),
             meta: Some(ToolMeta::rendered_by(resources::DASHBOARD.listing.uri)),
@@ -99,7 +105,7 @@ where
 /// The requested period. A value outside the allowed set is a tool error
 /// naming them (the agent can correct itself); a non-string is -32602.
 fn period(args: Value) -> Result<Result<Period, ToolOutput>, ToolFailure> {
-    let input: Input = arguments(&period_input(), args)?;
+    let input: Input = arguments(&PERIOD_INPUT, args)?;
     Ok(match input.period.as_deref() {
         None => Ok(Period::default()),
         Some(raw) => Period::parse(raw).map_err(|err| ToolOutput::error(err.to_string())),

@@ -2,18 +2,29 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::protocol::jsonrpc::RpcError;
 use crate::protocol::tool::{CallToolResult, Content, Schema};
 
 /// A tool result: text for every client, plus `structuredContent` for the
 /// tools that declare an `outputSchema` (the same JSON as the text, since
-/// clients differ in which one they read).
-#[derive(Clone, Debug, PartialEq)]
+/// clients differ in which one they read). The structured JSON is written
+/// once; the text is a copy of its bytes.
+#[derive(Clone, Debug)]
 pub struct ToolOutput {
     pub text: String,
-    pub structured: Option<Value>,
+    pub structured: Option<Box<RawValue>>,
     pub is_error: bool,
+}
+
+impl PartialEq for ToolOutput {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+            && self.is_error == other.is_error
+            && self.structured.as_deref().map(RawValue::get)
+                == other.structured.as_deref().map(RawValue::get)
+    }
 }
 
 impl ToolOutput {
@@ -34,11 +45,17 @@ impl ToolOutput {
         }
     }
 
+    /// `value` as `structuredContent` and, the same bytes, as the text.
+    /// The JSON's object keys are sorted at every level, as every answer
+    /// has always written them (through a `Value`, whose maps are ordered).
     pub fn structured(value: &impl Serialize) -> Result<Self, ToolFailure> {
-        let structured = serde_json::to_value(value)
-            .map_err(|err| ToolFailure::Internal(format!("result did not serialise: {err}")))?;
+        let failed = |err: serde_json::Error| {
+            ToolFailure::Internal(format!("result did not serialise: {err}"))
+        };
+        let sorted = serde_json::to_value(value).map_err(failed)?;
+        let structured = serde_json::value::to_raw_value(&sorted).map_err(failed)?;
         Ok(Self {
-            text: structured.to_string(),
+            text: structured.get().to_owned(),
             structured: Some(structured),
             is_error: false,
         })

@@ -5,6 +5,7 @@
 
 mod connections;
 mod faults;
+mod golden_answers;
 mod instances;
 mod malgomo_status;
 mod mcp_abuse;

@@ -1,5 +1,6 @@
 //! `GET /api/dashboard/{kpis,fans,earnings}?period=P` — owner/admin only, agency from the
-//! token, data from `crate::data` for today's UTC date.
+//! token, data from `crate::data` for today's UTC date, or for the day the `today` knob pins
+//! (then the answer's clock stamp is that day at noon, so the whole answer is fixed).
 
 use super::error::ApiError;
 use crate::access::authenticate;
@@ -74,5 +75,14 @@ async fn serve(
         },
         Err(_) => return ApiError::INVALID_PERIOD.into_response(),
     };
-    axum::Json(build(caller.account.agency_id, period, data::today_utc())).into_response()
+    let pinned = state.knobs().today;
+    let mut answer = build(
+        caller.account.agency_id,
+        period,
+        pinned.unwrap_or_else(data::today_utc),
+    );
+    if let Some(day) = pinned {
+        data::pin_stamps(&mut answer, day);
+    }
+    axum::Json(answer).into_response()
 }

@@ -34,3 +34,13 @@ pub use summary::{DaySum, Money, Summary, hourly_net, summarize};
 pub fn today_utc() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
+
+/// The clock stamps an answer carries (`generated_at`, `latest_fetched_at`), set to noon of
+/// `day`: what a pinned day serves instead of the real time.
+pub fn pin_stamps(answer: &mut serde_json::Value, day: time::Date) {
+    for key in ["generated_at", "latest_fetched_at"] {
+        if let Some(stamp) = answer.get_mut(key) {
+            *stamp = serde_json::Value::from(format::timestamp(day, 12, 0, 0));
+        }
+    }
+}

@@ -15,7 +15,10 @@ mod tools_list;
 
 pub use server::INFO as SERVER_INFO;
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{Call, SignIn};
 use crate::protocol::Era;
@@ -23,6 +26,8 @@ use crate::protocol::jsonrpc::{
     INVALID_PARAMS, RESOURCE_NOT_FOUND, RawResult, Request, RpcError, raw,
 };
 use crate::protocol::result::{CacheHint, CacheScope, cacheable, complete};
+use crate::protocol::tool::CallToolAnswer;
+use crate::tools::ToolOutput;
 
 /// How long, and for whom, 2026-07-28 clients may cache what only a deploy
 /// changes: tool and resource lists, the dashboard view, discovery.
@@ -134,7 +139,7 @@ pub async fn dispatch(call: &mut Call<'_>, request: &Request) -> Result<RawResul
         Method::ResourcesRead => resources_read::result(era, oauth, request.params.clone()),
         Method::ToolsCall => tools_call::result(call, request.params.clone())
             .await
-            .and_then(|result| finish(era, method, result)),
+            .and_then(|output| finish_tool(era, output)),
     }
     .map_err(|mut error| {
         // 2026-07-28 (SEP-2164) answers an unknown resource with -32602;
@@ -161,6 +166,33 @@ fn finish(era: Era, method: Method, result: Value) -> Result<RawResult, RpcError
             raw(&complete(result, &SERVER_INFO))
         }
     }
+}
+
+/// `tools/call`'s answer in `era`, the same bytes [`finish`] would write
+/// for it, in one pass around the parts already serialised (the tool's
+/// structured JSON; in 2026-07-28 the `_meta`).
+fn finish_tool(era: Era, output: ToolOutput) -> Result<RawResult, RpcError> {
+    let result = output.into_result();
+    let stateless_meta = match era {
+        Era::Sessionful => None,
+        Era::Stateless => Some(stateless_meta()?),
+    };
+    raw(&CallToolAnswer {
+        result: &result,
+        stateless_meta,
+    })
+}
+
+/// The `_meta` that [`complete`] gives a 2026-07-28 result without one,
+/// serialised once per process.
+fn stateless_meta() -> Result<&'static RawValue, RpcError> {
+    static META: OnceLock<Result<RawResult, RpcError>> = OnceLock::new();
+    META.get_or_init(|| {
+        let completed = complete(Value::Object(serde_json::Map::new()), &SERVER_INFO);
+        raw(&completed["_meta"])
+    })
+    .as_deref()
+    .map_err(Clone::clone)
 }
 
 fn to_value(result: impl serde::Serialize) -> Result<Value, RpcError> {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::mcp::Call;
 use crate::protocol::jsonrpc::RpcError;
 use crate::telemetry::metrics::{self, Metric, ToolOutcome};
-use crate::tools;
+use crate::tools::{self, ToolOutput};
 
 #[derive(Deserialize)]
 struct Params {
@@ -17,7 +17,9 @@ struct Params {
     arguments: Option<Map<String, Value>>,
 }
 
-pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcError> {
+/// The tool's output; the era's answer is written around it by
+/// `finish_tool`, in one pass.
+pub async fn result(call: &mut Call<'_>, params: Value) -> Result<ToolOutput, RpcError> {
     let params: Params = serde_json::from_value(params)
         .map_err(|err| RpcError::invalid_params(format!("tools/call: {err}")))?;
     let tool = tools::find(&params.name)
@@ -39,7 +41,7 @@ pub async fn result(call: &mut Call<'_>, params: Value) -> Result<Value, RpcErro
                 is_error = output.is_error,
                 "tool called"
             );
-            super::to_value(output.into_result())
+            Ok(output)
         }
         Err(failure) => {
             tracing::warn!(tool = tool.name(), error = %failure, "tool call failed");
