@@ -17,8 +17,8 @@
 //!    follow.
 //! 3. **The simulator's data and route** (`infra/sim`): the data in
 //!    `src/data/`, its line in `endpoints!` (`src/endpoint.rs`: counter key
-//!    and fault target), its handler in `src/api/dashboard.rs` and route in
-//!    `src/api/mod.rs`.
+//!    and fault target) and its row in `DASHBOARDS` (`src/api/dashboard.rs`:
+//!    route, endpoint and data; the handler is shared).
 //! 4. **The view's panel**: `view/src/payouts.js`, its first line
 //!    `// malgomo_get_payouts: …`, imported by `view/src/render.js`; then
 //!    `scripts/build-view` rebuilds the document the server embeds.

@@ -8,44 +8,54 @@ use crate::data::{self, Period};
 use crate::endpoint::Endpoint;
 use crate::preflight::preflight;
 use crate::state::SimState;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 use time::Date;
 
 #[derive(Debug, Deserialize)]
-pub(super) struct PeriodQuery {
+struct PeriodQuery {
     period: Option<String>,
 }
 
 type PeriodParam = Result<Query<PeriodQuery>, QueryRejection>;
 
-pub(super) async fn kpis(
-    state: State<Arc<SimState>>,
-    headers: HeaderMap,
-    query: PeriodParam,
-) -> Response {
-    serve(state, headers, query, Endpoint::Kpis, data::kpis).await
-}
+/// The dashboard endpoints, one row each: the route, its endpoint (for
+/// counters and faults) and the dataset it answers. A new data endpoint is
+/// a row here and its builder in `crate::data`.
+const DASHBOARDS: [(&str, Endpoint, Build); 3] = [
+    ("/api/dashboard/kpis", Endpoint::Kpis, data::kpis),
+    ("/api/dashboard/fans", Endpoint::Fans, data::fans),
+    (
+        "/api/dashboard/earnings",
+        Endpoint::Earnings,
+        data::earnings,
+    ),
+];
 
-pub(super) async fn fans(
-    state: State<Arc<SimState>>,
-    headers: HeaderMap,
-    query: PeriodParam,
-) -> Response {
-    serve(state, headers, query, Endpoint::Fans, data::fans).await
-}
+/// Builds an answer for an agency, a period and the day that counts as today.
+type Build = fn(&str, Period, Date) -> Value;
 
-pub(super) async fn earnings(
-    state: State<Arc<SimState>>,
-    headers: HeaderMap,
-    query: PeriodParam,
-) -> Response {
-    serve(state, headers, query, Endpoint::Earnings, data::earnings).await
+/// A `GET` route for each row of [`DASHBOARDS`].
+pub(super) fn routes() -> Router<Arc<SimState>> {
+    DASHBOARDS
+        .into_iter()
+        .fold(Router::new(), |router, (path, endpoint, build)| {
+            router.route(
+                path,
+                get(
+                    move |state: State<Arc<SimState>>, headers: HeaderMap, query: PeriodParam| {
+                        serve(state, headers, query, endpoint, build)
+                    },
+                ),
+            )
+        })
 }
 
 /// Authenticates (401), authorises (403), parses the period (400; absent = today), then
@@ -55,7 +65,7 @@ async fn serve(
     headers: HeaderMap,
     query: PeriodParam,
     endpoint: Endpoint,
-    build: fn(&str, Period, Date) -> Value,
+    build: Build,
 ) -> Response {
     if let Some(answer) = preflight(&state, endpoint).await {
         return answer;

@@ -14,7 +14,5 @@ use std::sync::Arc;
 pub(crate) fn routes() -> Router<Arc<SimState>> {
     Router::new()
         .route("/api/me", get(me::me))
-        .route("/api/dashboard/kpis", get(dashboard::kpis))
-        .route("/api/dashboard/fans", get(dashboard::fans))
-        .route("/api/dashboard/earnings", get(dashboard::earnings))
+        .merge(dashboard::routes())
 }
