@@ -104,7 +104,6 @@ fn header(headers: &HeaderMap, name: http::header::HeaderName) -> Option<&str> {
     headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
-/// `host[:port]` → host, keeping IPv6 brackets.
 /// `localhost`, `127.0.0.1` or `[::1]`, alone or with a port of at most
 /// five digits that fits in 16 bits: the host a local client names, known
 /// to be loopback without building a URL. The URL parse would accept each
@@ -123,6 +122,7 @@ fn is_plain_loopback(host: &str) -> bool {
     port_ok && (name == "127.0.0.1" || name == "[::1]" || name.eq_ignore_ascii_case("localhost"))
 }
 
+/// `host[:port]` → host, keeping IPv6 brackets.
 fn host_name(host: &str) -> &str {
     if host.starts_with('[') {
         return host.split_inclusive(']').next().unwrap_or(host);
