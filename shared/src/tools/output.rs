@@ -45,15 +45,13 @@ impl ToolOutput {
         }
     }
 
-    /// `value` as `structuredContent` and, the same bytes, as the text.
-    /// The JSON's object keys are sorted at every level, as every answer
-    /// has always written them (through a `Value`, whose maps are ordered).
+    /// `value` as `structuredContent` and, the same bytes, as the text,
+    /// written once straight from its type. Answers carry their object keys
+    /// sorted, as they always have: every result type declares its fields
+    /// in alphabetical order (the tests check every answer's keys).
     pub fn structured(value: &impl Serialize) -> Result<Self, ToolFailure> {
-        let failed = |err: serde_json::Error| {
-            ToolFailure::Internal(format!("result did not serialise: {err}"))
-        };
-        let sorted = serde_json::to_value(value).map_err(failed)?;
-        let structured = serde_json::value::to_raw_value(&sorted).map_err(failed)?;
+        let structured = serde_json::value::to_raw_value(value)
+            .map_err(|err| ToolFailure::Internal(format!("result did not serialise: {err}")))?;
         Ok(Self {
             text: structured.get().to_owned(),
             structured: Some(structured),

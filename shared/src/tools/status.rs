@@ -21,25 +21,26 @@ pub const NAME: &str = "malgomo_status";
 
 const TITLE: &str = "MalGomo login status";
 
+/// Its fields in alphabetical order: the order its keys are written in.
 #[derive(Serialize)]
 struct Report {
-    logged_in: bool,
-    /// How the connection authenticates: login, bearer, single_tenant, none.
-    via: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     agency: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     agency_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_read_dashboard: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    logged_in: bool,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
     /// Access-token expiry, RFC 3339 (renewed automatically when a refresh token exists).
     #[serde(skip_serializing_if = "Option::is_none")]
     token_expires_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    can_read_dashboard: Option<bool>,
-    message: String,
+    /// How the connection authenticates: login, bearer, single_tenant, none.
+    via: &'static str,
 }
 
 impl Report {
@@ -180,4 +181,28 @@ fn rfc3339(unix_secs: i64) -> Option<String> {
         .ok()?
         .format(&time::format_description::well_known::Rfc3339)
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Report;
+
+    /// The report is written straight from its type: with every field
+    /// present, its keys come out sorted (as a `Value`, whose maps are
+    /// sorted, writes them).
+    #[test]
+    fn the_report_writes_its_keys_in_sorted_order() {
+        let full = Report {
+            agency: Some("A".into()),
+            agency_id: Some("a".into()),
+            can_read_dashboard: Some(true),
+            email: Some("e@x.test".into()),
+            role: Some("owner".into()),
+            token_expires_at: Some("2026-12-07T00:00:00Z".into()),
+            ..Report::plain("login", "ok")
+        };
+        let text = serde_json::to_string(&full).unwrap();
+        let sorted = serde_json::to_value(&full).unwrap().to_string();
+        assert_eq!(text, sorted);
+    }
 }

@@ -4,7 +4,10 @@
 //! 2026-07-28 stateless caller with a bearer), with the simulator's day
 //! pinned so its data is fixed. The copies were written by the code before
 //! the hot path was made one-pass; any change to an answer's bytes (key
-//! order, number formatting, escaping) fails here. `MALGOMO_BLESS=1`
+//! order, number formatting, escaping) fails here. One deliberate change
+//! since: the output schemas' `required` arrays in `tools_list` list their
+//! fields alphabetically, as the result types now declare them (a
+//! `required` array is a set; every other byte the same). `MALGOMO_BLESS=1`
 //! rewrites them instead of comparing: only for a deliberate change of an
 //! answer, reviewed in the diff.
 
@@ -117,6 +120,24 @@ async fn stateless(app: &TestApp, bearer: &str, method: &str, params: Value) -> 
     answer
 }
 
+/// Holds that the result's keys are sorted at every level, as its golden
+/// copy has them: a result is written straight from its type, so a field
+/// declared out of alphabetical order fails here by name, before (and
+/// whether or not) the copy is blessed again. Its text is the same bytes;
+/// a `Value` writes its maps sorted.
+fn keys_in_order(tool: &str, answer: &Answer) {
+    let body = answer.json();
+    let text = body["result"]["content"][0]["text"]
+        .as_str()
+        .expect("a text content");
+    let structured = &body["result"]["structuredContent"];
+    assert_eq!(
+        text,
+        structured.to_string(),
+        "{tool}: a result type declares its fields out of alphabetical order"
+    );
+}
+
 fn call(tool: &str, period: &str) -> Value {
     json!({ "name": tool, "arguments": { "period": period } })
 }
@@ -129,6 +150,7 @@ async fn session_answers_are_the_golden_bytes() {
     for tool in data_tool_names() {
         for period in Period::VALUES {
             let answer = in_session(&mcp, "tools/call", call(tool, period)).await;
+            keys_in_order(tool, &answer);
             golden.hold(&format!("2025/{tool}_{period}.json"), &answer.body);
         }
     }
@@ -146,6 +168,7 @@ async fn stateless_answers_are_the_golden_bytes() {
     for tool in data_tool_names() {
         for period in Period::VALUES {
             let answer = stateless(&app, &bearer, "tools/call", call(tool, period)).await;
+            keys_in_order(tool, &answer);
             golden.hold(&format!("2026/{tool}_{period}.json"), &answer.body);
         }
     }

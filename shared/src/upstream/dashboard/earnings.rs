@@ -7,14 +7,14 @@ use super::Endpoint;
 /// Earnings from the payout database.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Earnings {
-    pub period: String,
     pub currency: String,
-    pub period_totals: GrossNet,
-    pub month: MonthTotals,
     pub daily: Vec<DailyEarnings>,
-    pub transactions: Vec<Transaction>,
-    pub per_creator: Vec<CreatorEarnings>,
     pub generated_at: String,
+    pub month: MonthTotals,
+    pub per_creator: Vec<CreatorEarnings>,
+    pub period: String,
+    pub period_totals: GrossNet,
+    pub transactions: Vec<Transaction>,
 }
 
 impl Endpoint for Earnings {
@@ -29,9 +29,9 @@ pub struct GrossNet {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MonthTotals {
+    pub fee: f64,
     pub gross: f64,
     pub net: f64,
-    pub fee: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -43,18 +43,18 @@ pub struct DailyEarnings {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Transaction {
-    pub kind: String,
-    pub title: String,
-    pub fan: String,
-    pub net: f64,
-    pub gross: f64,
     pub at: String,
+    pub fan: String,
+    pub gross: f64,
+    pub kind: String,
+    pub net: f64,
     pub profile_name: String,
+    pub title: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatorEarnings {
-    pub profile_name: String,
     pub gross: f64,
     pub net: f64,
+    pub profile_name: String,
 }

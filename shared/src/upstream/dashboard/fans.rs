@@ -7,13 +7,13 @@ use super::Endpoint;
 /// Fan growth across the agency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Fans {
+    pub daily_new: Vec<DailyNewFans>,
+    pub generated_at: String,
+    pub new_in_period: FanCounts,
+    pub new_today_total: u64,
+    pub per_creator: Vec<CreatorFans>,
     pub period: String,
     pub totals: FanCounts,
-    pub new_today_total: u64,
-    pub new_in_period: FanCounts,
-    pub daily_new: Vec<DailyNewFans>,
-    pub per_creator: Vec<CreatorFans>,
-    pub generated_at: String,
 }
 
 impl Endpoint for Fans {
@@ -36,9 +36,9 @@ pub struct DailyNewFans {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatorFans {
-    pub profile_name: String,
     pub free: u64,
+    pub new_today: u64,
+    pub profile_name: String,
     pub sub: u64,
     pub total: u64,
-    pub new_today: u64,
 }

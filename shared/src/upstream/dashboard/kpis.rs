@@ -8,16 +8,16 @@ use super::Endpoint;
 /// backend's answer are dropped on parse; a missing one is an error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Kpis {
-    pub hero_net_eur: f64,
-    pub currency: String,
-    pub mobile_period: String,
-    pub kpi_period: String,
-    pub revenue_by_category_eur: RevenueByCategory,
-    pub hourly_revenue_current: Vec<HourlyRevenue>,
-    pub daily_revenue_current: Vec<DailyRevenue>,
     pub creator_count: u64,
-    pub per_creator: Vec<CreatorNet>,
+    pub currency: String,
+    pub daily_revenue_current: Vec<DailyRevenue>,
+    pub hero_net_eur: f64,
+    pub hourly_revenue_current: Vec<HourlyRevenue>,
+    pub kpi_period: String,
     pub latest_fetched_at: String,
+    pub mobile_period: String,
+    pub per_creator: Vec<CreatorNet>,
+    pub revenue_by_category_eur: RevenueByCategory,
 }
 
 impl Endpoint for Kpis {
@@ -26,12 +26,12 @@ impl Endpoint for Kpis {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RevenueByCategory {
-    pub subscriptions: f64,
-    pub tips: f64,
     pub messages: f64,
     pub posts: f64,
-    pub streams: f64,
     pub referrals: f64,
+    pub streams: f64,
+    pub subscriptions: f64,
+    pub tips: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -48,6 +48,6 @@ pub struct DailyRevenue {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatorNet {
-    pub profile_name: String,
     pub net_eur: f64,
+    pub profile_name: String,
 }

@@ -1,6 +1,11 @@
 //! The dashboard answers as the tools return them: exactly the documented
 //! fields, whatever else the backend sends. Each answer names the endpoint
 //! that serves it ([`Endpoint`]), so one generic call reads any of them.
+//!
+//! Every struct here declares its fields in alphabetical order: a result is
+//! written straight from its type, and answers have always carried their
+//! keys sorted (the golden answers hold it, and that every answer's keys
+//! are in order).
 
 mod earnings;
 mod fans;
