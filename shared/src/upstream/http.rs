@@ -102,25 +102,11 @@ impl Answer {
 
 /// Parses an upstream answer body as `T`, naming the offending field on
 /// failure. Public so the fuzz targets reach the very parser the clients use.
-/// One plain pass parses a good answer; only a body that fails it is read
-/// again with the path tracker, to name where.
+/// One plain pass parses a good answer; a body that fails it is read again
+/// without the type, to name where ([`super::failure_path`]).
 pub fn parse_answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, UpstreamError> {
-    serde_json::from_slice(body).or_else(|_| parse_naming_the_path(body))
-}
-
-/// The slow parse of a body the plain one refused: the same error, with the
-/// path of the offending field.
-fn parse_naming_the_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, UpstreamError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        UpstreamError::Malformed(if path == "." {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
-        })
-    })
+    serde_json::from_slice(body)
+        .map_err(|err| UpstreamError::Malformed(super::failure_path::describe(body, &err)))
 }
 
 /// Sends `request` and reads the whole body; transport failures become

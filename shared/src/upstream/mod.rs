@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 mod error;
+mod failure_path;
 mod http;
 pub mod jwt;
 mod malgomo;
