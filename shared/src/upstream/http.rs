@@ -103,7 +103,7 @@ impl Answer {
 /// Parses an upstream answer body as `T`, naming the offending field on
 /// failure. Public so the fuzz targets reach the very parser the clients use.
 /// One plain pass parses a good answer; a body that fails it is read again
-/// without the type, to name where ([`super::failure_path`]).
+/// without the type, to name where (`failure_path.rs`).
 pub fn parse_answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, UpstreamError> {
     serde_json::from_slice(body)
         .map_err(|err| UpstreamError::Malformed(super::failure_path::describe(body, &err)))
