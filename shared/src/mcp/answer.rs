@@ -52,15 +52,20 @@ pub fn refuse(
 
 /// The answer when the session store fails: retryable, nothing lost.
 pub fn store_failure(id: Option<Id>, err: &StoreError) -> Response {
-    tracing::error!(error = %err, "session store failed");
-    let mut response = refuse(
-        StatusCode::SERVICE_UNAVAILABLE,
-        id,
-        SERVER_BUSY,
-        "session storage is unavailable; try again shortly",
-    );
+    let reply = Reply::error(id.unwrap_or(Value::Null), store_error(err));
+    let mut response = rpc(StatusCode::SERVICE_UNAVAILABLE, &reply, Answer::Json);
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
+}
+
+/// The JSON-RPC error for a session store failure (logged here), the same
+/// whether the request was refused over it or one call of it failed.
+pub fn store_error(err: &StoreError) -> RpcError {
+    tracing::error!(error = %err, "session store failed");
+    RpcError::new(
+        SERVER_BUSY,
+        "session storage is unavailable; try again shortly",
+    )
 }

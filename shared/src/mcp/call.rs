@@ -5,7 +5,8 @@ use super::Server;
 use crate::auth::Auth;
 use crate::limits::AddressKey;
 use crate::protocol::Era;
-use crate::session::OpenSession;
+use crate::session::RequestSession;
+use crate::store::StoreError;
 use crate::tools;
 
 /// The context of one JSON-RPC request.
@@ -17,24 +18,30 @@ pub struct Call<'a> {
     /// has a session, so it cannot log in with the login tool.
     pub era: Era,
     pub auth: Auth,
-    pub session: Option<OpenSession>,
+    /// The session, its record still sealed until a tool opens it.
+    pub session: Option<RequestSession>,
     /// Where the request came from, as per-address limits key it.
     pub client: AddressKey,
 }
 
 impl Call<'_> {
     /// What a tool sees of this request: no transport, only the caller,
-    /// the era and the session.
-    pub fn tool_context(&mut self) -> tools::Context<'_> {
-        tools::Context {
+    /// the era and the session — opened here, as a tool may read or write
+    /// its login. An error when the stored session does not open.
+    pub fn tool_context(&mut self) -> Result<tools::Context<'_>, StoreError> {
+        let session = match self.session.as_mut() {
+            Some(session) => Some(session.open()?),
+            None => None,
+        };
+        Ok(tools::Context {
             upstream: self.app.upstream,
             sessions: self.app.sessions,
             throttle: self.app.throttle,
             single_tenant: self.app.single_tenant,
             era: self.era,
             auth: &self.auth,
-            session: self.session.as_mut(),
+            session,
             client: self.client,
-        }
+        })
     }
 }

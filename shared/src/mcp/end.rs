@@ -30,8 +30,8 @@ pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth)
     };
     // The tombstone lives as long as the id could still be valid without
     // an item: one idle TTL from its issue.
-    let until = app.sessions.expiry.deadline(open.issued_at_ms);
-    let key = open.id.storage_key();
+    let until = app.sessions.expiry.deadline(open.issued_at_ms());
+    let key = open.id().storage_key();
     match app
         .sessions
         .stored
@@ -39,7 +39,7 @@ pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth)
         .await
     {
         Ok(_) => {
-            tracing::info!(session = %open.id.log_tag(), "session ended by the client");
+            tracing::info!(session = %open.id().log_tag(), "session ended by the client");
             reply::empty(StatusCode::NO_CONTENT)
         }
         Err(err) => store_failure(None, &err),

@@ -19,6 +19,7 @@ use crate::protocol::jsonrpc::{
     self, INVALID_REQUEST, Message, Payload, REQUEST_REFUSED, Reply, Request, RpcError,
 };
 use crate::protocol::{Era, ProtocolVersion};
+use crate::session::RequestSession;
 use crate::tools::LOGIN;
 use crate::web::{Response, reply};
 
@@ -120,7 +121,7 @@ async fn serve(
     // A session remembers its negotiated version; hosted clients may send a
     // different supported one in the header, which is tolerated.
     let version = header_version
-        .or(session.as_ref().map(|s| s.stored.record.protocol_version))
+        .or(session.as_ref().map(RequestSession::protocol_version))
         .unwrap_or(ProtocolVersion::ASSUMED);
     let mut call = Call {
         app,
@@ -200,20 +201,30 @@ async fn run(call: &mut Call<'_>, req: Request) -> Reply {
 /// Pushes the idle expiry forward, at most every `touch_every`: a busy
 /// session costs no write per call.
 async fn touch(call: &mut Call<'_>) {
-    // A session with nothing stored has nothing to slide (its id's issue
-    // time bounds it); touching it must not create an item.
-    let Some(open) = call.session.as_mut().filter(|open| open.is_stored()) else {
-        return;
-    };
     let app = call.app;
     let now = app.clock.now_ms();
-    let result = open
-        .update_when(
-            app.sessions,
-            |record| app.sessions.expiry.touch_due(record, now),
-            |_| {},
-        )
-        .await;
+    // Decided on the stored expiry, so a request that needed nothing of
+    // the record does not open it for this. A session with nothing stored
+    // has nothing to slide (its id's issue time bounds it); touching it
+    // must not create an item.
+    let Some(session) = call
+        .session
+        .as_mut()
+        .filter(|session| session.touch_due(&app.sessions.expiry, now))
+    else {
+        return;
+    };
+    let result = match session.open() {
+        Ok(open) => {
+            open.update_when(
+                app.sessions,
+                |record| app.sessions.expiry.touch_due(record.expires_at_ms, now),
+                |_| {},
+            )
+            .await
+        }
+        Err(err) => Err(err),
+    };
     if let Err(err) = result {
         tracing::debug!(error = %err, "session touch skipped");
     }

@@ -4,7 +4,8 @@
 //! no or an unknown id is served without a session. Either way a session
 //! owned by another identity is as good as absent (its id does not verify
 //! for the caller). One storage read per request: the id's item, which
-//! holds the login, a tombstone, or nothing.
+//! holds the login, a tombstone, or nothing — the login left sealed until
+//! the request needs it.
 
 use http::{HeaderMap, StatusCode};
 
@@ -13,7 +14,7 @@ use super::negotiate::SESSION_ID;
 
 use super::Server;
 use crate::protocol::jsonrpc::{Id, REQUEST_REFUSED};
-use crate::session::{Lookup, OpenSession, SessionRecord, Versioned};
+use crate::session::{Lookup, OpenSession, RequestSession, SessionRecord, Versioned};
 use crate::web::Response;
 
 pub async fn session(
@@ -21,7 +22,7 @@ pub async fn session(
     headers: &HeaderMap,
     caller: Option<&str>,
     id: Option<Id>,
-) -> Result<Option<OpenSession>, Response> {
+) -> Result<Option<RequestSession>, Response> {
     let Some(raw) = headers.get(SESSION_ID) else {
         return match caller {
             Some(_) => Ok(None),
@@ -45,31 +46,30 @@ pub async fn session(
     let lookup = app
         .sessions
         .stored
-        .get(&issued.id, now)
+        .find(&issued.id, now)
         .await
         .map_err(|err| store_failure(id.clone(), &err))?;
     // Nothing stored: the session has no login and lives in its id alone,
     // for one idle TTL from its issue (it has nothing to slide).
     let lifetime_end = app.sessions.expiry.deadline(issued.issued_at_ms);
-    let stored = match lookup {
-        Lookup::Live(stored) if stored.record.owner.as_deref() == caller => *stored,
-        Lookup::Absent if now < lifetime_end => Versioned {
-            record: SessionRecord {
-                protocol_version: issued.version,
-                owner: caller.map(str::to_owned),
-                login: None,
-                expires_at_ms: lifetime_end,
-                touched_at_ms: issued.issued_at_ms,
-                refresh_lease_until_ms: None,
+    Ok(Some(match lookup {
+        Lookup::Live(sealed) => RequestSession::Sealed { issued, sealed },
+        Lookup::Absent if now < lifetime_end => RequestSession::Open(OpenSession {
+            stored: Versioned {
+                record: SessionRecord {
+                    protocol_version: issued.version,
+                    owner: caller.map(str::to_owned),
+                    login: None,
+                    expires_at_ms: lifetime_end,
+                    touched_at_ms: issued.issued_at_ms,
+                    refresh_lease_until_ms: None,
+                },
+                version: 0,
             },
-            version: 0,
-        },
+            id: issued.id,
+            issued_at_ms: issued.issued_at_ms,
+        }),
         _ => return unknown(caller, id).map_or(Ok(None), Err),
-    };
-    Ok(Some(OpenSession {
-        id: issued.id,
-        issued_at_ms: issued.issued_at_ms,
-        stored,
     }))
 }
 

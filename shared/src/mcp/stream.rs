@@ -61,7 +61,7 @@ pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth)
         Err(refused) => return refused,
     };
     let address = AddressKey::of_request(&request);
-    let slot = match app.streams.take(&session.id.storage_key(), address) {
+    let slot = match app.streams.take(&session.id().storage_key(), address) {
         Ok(slot) => slot,
         Err(full) => {
             let message = match full {
@@ -86,10 +86,10 @@ pub async fn handle(app: &Server<'_>, request: http::Request<Bytes>, auth: Auth)
     let watch = Watch {
         store: app.sessions.stored.clone(),
         clock: app.clock.clone(),
-        id: session.id.clone(),
+        id: session.id().clone(),
         // A session that never stored anything lives one TTL from its
         // initialize.
-        unstored_until_ms: app.sessions.expiry.deadline(session.issued_at_ms),
+        unstored_until_ms: app.sessions.expiry.deadline(session.issued_at_ms()),
     };
     tokio::spawn(watch.run(app.keep_alive, end));
     let stream = KeepAliveStream::watched(app.keep_alive, app.sse_max_age, ended, slot);
@@ -133,10 +133,11 @@ impl Watch {
         }
     }
 
-    /// A store failure ends nothing: the next tick looks again.
+    /// A store failure ends nothing: the next tick looks again. A live
+    /// record is not opened: only whether it lives matters here.
     async fn session_over(&self) -> bool {
         let now = self.clock.now_ms();
-        match self.store.get(&self.id, now).await {
+        match self.store.find(&self.id, now).await {
             Ok(Lookup::Ended) => true,
             Ok(Lookup::Absent) => now >= self.unstored_until_ms,
             Ok(Lookup::Live(_)) | Err(_) => false,

@@ -30,9 +30,10 @@ pub struct Versioned {
     pub version: u64,
 }
 
-/// What the store knows of a session id.
+/// What the store knows of a session id. `T` is how a live session is
+/// held: opened ([`Versioned`], the default) or still [`Sealed`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Lookup {
+pub enum Lookup<T = Box<Versioned>> {
     /// Nothing stored: the session never wrote anything (or is long gone,
     /// which the id's own issue time tells).
     Absent,
@@ -40,7 +41,7 @@ pub enum Lookup {
     /// the id is unknown from now on.
     Ended,
     /// A live stored session.
-    Live(Box<Versioned>),
+    Live(T),
 }
 
 impl Lookup {
@@ -50,6 +51,49 @@ impl Lookup {
             Self::Live(stored) => Some(*stored),
             Self::Absent | Self::Ended => None,
         }
+    }
+}
+
+impl Lookup<Sealed> {
+    /// The same, with a live record opened for session `id`.
+    pub fn open(self, id: &SessionId) -> Result<Lookup, StoreError> {
+        Ok(match self {
+            Self::Live(sealed) => Lookup::Live(Box::new(sealed.open(id)?)),
+            Self::Absent => Lookup::Absent,
+            Self::Ended => Lookup::Ended,
+        })
+    }
+}
+
+/// A live session's item as stored, its record still sealed: enough to
+/// know the session lives, which version a write must name and when it
+/// expires. Only a request that needs what the record holds (the login)
+/// opens it, so a `tools/list` or a stream's tick decrypts nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sealed(Record);
+
+impl Sealed {
+    /// The stored version (what the next conditional update names).
+    pub fn version(&self) -> u64 {
+        self.0.version
+    }
+
+    /// The stored idle expiry, Unix milliseconds.
+    pub fn expires_at_ms(&self) -> i64 {
+        self.0.expires_at_ms
+    }
+
+    /// The record, decrypted with the key session `id` derives; an error
+    /// when it does not open (damaged, or not this id's).
+    pub fn open(&self, id: &SessionId) -> Result<Versioned, StoreError> {
+        let key = key_of(&id.storage_key());
+        let record = seal::open(id, key.as_bytes(), &self.0.data)
+            .and_then(|plain| serde_json::from_slice::<SessionRecord>(&plain).ok())
+            .ok_or_else(damaged)?;
+        Ok(Versioned {
+            record,
+            version: self.0.version,
+        })
     }
 }
 
@@ -68,19 +112,22 @@ pub fn seal(id: &SessionId, record: &SessionRecord) -> Vec<u8> {
 
 /// What stored bytes say of session `id`: a tombstone, or its record.
 pub fn open(id: &SessionId, stored: &Record) -> Result<Lookup, StoreError> {
-    if stored.data == ENDED {
-        return Ok(Lookup::Ended);
+    classify(stored.clone(), i64::MIN).open(id)
+}
+
+/// A stored item as of `now_ms`: a tombstone or an expired record is
+/// `Ended`, anything else a live record, unopened.
+fn classify(stored: Record, now_ms: i64) -> Lookup<Sealed> {
+    if stored.data == ENDED || stored.is_expired_at(now_ms) {
+        Lookup::Ended
+    } else {
+        Lookup::Live(Sealed(stored))
     }
-    let key = key_of(&id.storage_key());
-    let record = seal::open(id, key.as_bytes(), &stored.data)
-        .and_then(|plain| serde_json::from_slice::<SessionRecord>(&plain).ok())
-        .ok_or_else(|| {
-            StoreError::Unavailable("a stored session is damaged (does not open)".into())
-        })?;
-    Ok(Lookup::Live(Box::new(Versioned {
-        record,
-        version: stored.version,
-    })))
+}
+
+/// A stored record that does not open for the id that names it.
+pub(super) fn damaged() -> StoreError {
+    StoreError::Unavailable("a stored session is damaged (does not open)".into())
 }
 
 /// The sessions of a [`RecordStore`].
@@ -101,15 +148,20 @@ impl StoredSessions {
 
     /// The live record, a tombstone or expired record (`Ended`), or nothing.
     pub async fn get(&self, id: &SessionId, now_ms: i64) -> Result<Lookup, StoreError> {
+        self.find(id, now_ms).await?.open(id)
+    }
+
+    /// Like [`Self::get`], with a live record left sealed: for a caller
+    /// that needs to know the session lives, not what it holds.
+    pub async fn find(&self, id: &SessionId, now_ms: i64) -> Result<Lookup<Sealed>, StoreError> {
         let key = key_of(&id.storage_key());
         // Read as of the earliest time, so an expired record that is still
         // stored is seen (and is `Ended`, as a tombstone is) rather than
         // taken for nothing; the expiry is checked here instead.
-        match self.records.get_record(&key, i64::MIN).await? {
-            None => Ok(Lookup::Absent),
-            Some(stored) if stored.is_expired_at(now_ms) => Ok(Lookup::Ended),
-            Some(stored) => open(id, &stored),
-        }
+        Ok(match self.records.get_record(&key, i64::MIN).await? {
+            None => Lookup::Absent,
+            Some(stored) => classify(stored, now_ms),
+        })
     }
 
     /// Stores a new record (version 1) unless a live one or a tombstone

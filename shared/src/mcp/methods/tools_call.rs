@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::mcp::Call;
+use crate::mcp::answer::store_error;
 use crate::protocol::jsonrpc::RpcError;
 use crate::telemetry::metrics::{self, Metric, ToolOutcome};
 use crate::tools::{self, ToolOutput};
@@ -25,7 +26,10 @@ pub async fn result(call: &mut Call<'_>, params: Value) -> Result<ToolOutput, Rp
     let tool = tools::find(&params.name)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", params.name)))?;
     let arguments = Value::Object(params.arguments.unwrap_or_default());
-    let outcome = tool.call(&mut call.tool_context(), arguments).await;
+    // The session's record is opened for a tool only (it may read or
+    // write the login); one that does not open fails this call alone.
+    let mut cx = call.tool_context().map_err(|err| store_error(&err))?;
+    let outcome = tool.call(&mut cx, arguments).await;
     metrics::record(Metric::ToolCall {
         tool: tool.name(),
         outcome: match &outcome {

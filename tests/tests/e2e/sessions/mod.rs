@@ -12,6 +12,7 @@ mod bearer;
 mod expiry;
 mod ids;
 mod max_sessions;
+mod sealed;
 mod single_tenant;
 
 use std::time::Duration;
