@@ -54,11 +54,11 @@ pub async fn handle(app: &Router<'_>, request: http::Request<Bytes>) -> Response
     let method = request.method().clone();
     match path.as_str() {
         "/mcp" | "/mcp/" => {
-            let headers = request.headers().clone();
             if method == Method::OPTIONS {
-                return cors::preflight(&headers, MCP_METHODS);
+                return cors::preflight(request.headers(), MCP_METHODS);
             }
-            let response = match authenticate(app, &headers).await {
+            let origin = cors::origin(request.headers());
+            let response = match authenticate(app, request.headers()).await {
                 Err(challenge) => challenge,
                 Ok(_) if request.extensions().get::<BodyTooLarge>().is_some() => {
                     mcp::post::too_large()
@@ -70,7 +70,7 @@ pub async fn handle(app: &Router<'_>, request: http::Request<Bytes>) -> Response
                     _ => not_allowed(MCP_METHODS),
                 },
             };
-            cors::decorate(&headers, response)
+            cors::decorate(origin, response)
         }
         path if oauth::is_oauth_path(path) => oauth::handle(&app.oauth, request).await,
         "/healthz" if method == Method::GET || method == Method::HEAD => {

@@ -6,28 +6,34 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::negotiate::Answer;
-use crate::protocol::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY};
+use crate::protocol::jsonrpc::{Id, Reply, RpcError, SERVER_BUSY, SizeHint};
 use crate::store::StoreError;
 use crate::web::{Body, Response, reply};
 
 /// A JSON-RPC payload (one [`Reply`] or a batch of them) as JSON or as one
-/// SSE event. Results inside are already serialised and copied as they are.
-pub fn rpc(status: StatusCode, payload: &impl Serialize, answer: Answer) -> Response {
-    let json = match serde_json::to_string(payload) {
-        Ok(json) => json,
-        Err(err) => {
-            // Ids and error objects always serialise, and results were
-            // serialised before; this is a bug, answered as one.
-            tracing::error!(error = %err, "a JSON-RPC answer did not serialise");
-            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
-                .to_owned()
-        }
+/// SSE event. Results inside are already serialised and copied as they
+/// are, once, into a buffer sized for them.
+pub fn rpc(status: StatusCode, payload: &(impl Serialize + SizeHint), answer: Answer) -> Response {
+    let (head, tail): (&[u8], &[u8]) = match answer {
+        Answer::Json => (b"", b""),
+        Answer::Sse => (SSE_HEAD, SSE_TAIL),
     };
+    let mut body = Vec::with_capacity(head.len() + payload.size_hint() + tail.len());
+    body.extend_from_slice(head);
+    if let Err(err) = serde_json::to_writer(&mut body, payload) {
+        // Ids and error objects always serialise, and results were
+        // serialised before; this is a bug, answered as one.
+        tracing::error!(error = %err, "a JSON-RPC answer did not serialise");
+        body.truncate(head.len());
+        body.extend_from_slice(
+            br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#,
+        );
+    }
+    body.extend_from_slice(tail);
     match answer {
-        Answer::Json => reply::json_bytes(status, Bytes::from(json)),
+        Answer::Json => reply::json_bytes(status, Bytes::from(body)),
         Answer::Sse => {
-            let mut response =
-                http::Response::new(Body::full(format!("event: message\ndata: {json}\n\n")));
+            let mut response = http::Response::new(Body::full(body));
             *response.status_mut() = status;
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -37,6 +43,10 @@ pub fn rpc(status: StatusCode, payload: &impl Serialize, answer: Answer) -> Resp
         }
     }
 }
+
+/// What frames a JSON-RPC payload as one SSE event.
+const SSE_HEAD: &[u8] = b"event: message\ndata: ";
+const SSE_TAIL: &[u8] = b"\n\n";
 
 /// A transport-level refusal: an HTTP status plus a JSON-RPC error body
 /// (the id of the refused request when there was one).

@@ -23,10 +23,9 @@ pub enum Answer {
 /// `None` when the client accepts neither JSON nor SSE (→ 406). A missing
 /// `Accept` accepts anything.
 pub fn post_answer(headers: &HeaderMap) -> Option<Answer> {
-    let accepted = accepted(headers);
-    if accepts(&accepted, "application", "json") {
+    if accepts(headers, "application", "json") {
         Some(Answer::Json)
-    } else if accepts(&accepted, "text", "event-stream") {
+    } else if accepts(headers, "text", "event-stream") {
         Some(Answer::Sse)
     } else {
         None
@@ -34,7 +33,7 @@ pub fn post_answer(headers: &HeaderMap) -> Option<Answer> {
 }
 
 pub fn accepts_sse(headers: &HeaderMap) -> bool {
-    accepts(&accepted(headers), "text", "event-stream")
+    accepts(headers, "text", "event-stream")
 }
 
 /// True when the body is declared JSON (parameters such as charset allowed).
@@ -58,38 +57,33 @@ pub fn version_header(headers: &HeaderMap) -> Result<Option<ProtocolVersion>, St
         .ok_or_else(|| raw.to_owned())
 }
 
-fn accepted(headers: &HeaderMap) -> Vec<(String, String)> {
-    let values: Vec<&str> = headers
+/// True when `Accept` takes `kind/sub`: a range that names it or a
+/// wildcard of it, without `q=0` ("not acceptable"). Read in place, no
+/// copy of the header; a request without one (or with none in ASCII)
+/// accepts anything.
+fn accepts(headers: &HeaderMap, kind: &str, sub: &str) -> bool {
+    let mut values = headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .collect();
-    if values.is_empty() {
-        return vec![("*".into(), "*".into())];
+        .peekable();
+    if values.peek().is_none() {
+        return true;
     }
-    values
-        .iter()
-        .flat_map(|value| value.split(','))
-        .filter_map(|range| {
-            let mut parts = range.split(';');
-            let media = parts.next()?.trim().to_ascii_lowercase();
-            // q=0 means "not acceptable".
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            let (kind, sub) = media.split_once('/')?;
-            (!refused).then(|| (kind.to_owned(), sub.to_owned()))
-        })
-        .collect()
-}
-
-fn accepts(accepted: &[(String, String)], kind: &str, sub: &str) -> bool {
-    accepted
-        .iter()
-        .any(|(k, s)| (k == "*" || k == kind) && (s == "*" || s == sub))
+    let names = |range: &str, name: &str| range == "*" || range.eq_ignore_ascii_case(name);
+    values.flat_map(|value| value.split(',')).any(|range| {
+        let mut parts = range.split(';');
+        let Some((k, s)) = parts.next().and_then(|media| media.trim().split_once('/')) else {
+            return false;
+        };
+        let refused = parts.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        !refused && names(k, kind) && names(s, sub)
+    })
 }
 
 /// A header map from name/value pairs, for the header rules' unit tests.
@@ -119,6 +113,17 @@ mod tests {
         assert_eq!(answer("text/html"), None);
         assert_eq!(answer("application/json;q=0, text/html"), None);
         assert_eq!(post_answer(&HeaderMap::new()), Some(Answer::Json));
+        assert_eq!(answer("Application/JSON"), Some(Answer::Json));
+        assert_eq!(answer("application/json; q=0.5"), Some(Answer::Json));
+        assert_eq!(answer("text/*;q=0, application/json"), Some(Answer::Json));
+        assert_eq!(answer("application/json;q=0, text/*"), Some(Answer::Sse));
+        assert_eq!(answer("nonsense"), None);
+        let both = headers(&[("accept", "text/html"), ("accept", "text/event-stream")]);
+        assert_eq!(
+            post_answer(&both),
+            Some(Answer::Sse),
+            "every Accept line counts"
+        );
     }
 
     #[test]

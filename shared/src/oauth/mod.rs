@@ -121,19 +121,19 @@ pub async fn handle(server: &AuthServer<'_>, request: http::Request<Bytes>) -> R
             "OAuth is not enabled on this server",
         );
     };
-    let headers = request.headers().clone();
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
     if method == Method::OPTIONS {
-        return cors::preflight(&headers, "GET, POST, OPTIONS");
+        return cors::preflight(request.headers(), "GET, POST, OPTIONS");
     }
+    let origin = cors::origin(request.headers());
     if request
         .extensions()
         .get::<crate::web::BodyTooLarge>()
         .is_some()
     {
         let too_large = OAuthError::too_large("the request body is over the size limit");
-        return cors::decorate(&headers, too_large.into_response());
+        return cors::decorate(origin, too_large.into_response());
     }
     let response = match route(&path) {
         None => reply::error(StatusCode::NOT_FOUND, "not_found", "no such path"),
@@ -162,7 +162,7 @@ pub async fn handle(server: &AuthServer<'_>, request: http::Request<Bytes>) -> R
                 .unwrap_or_else(OAuthError::into_response),
         },
     };
-    cors::decorate(&headers, response)
+    cors::decorate(origin, response)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! JSON-RPC 2.0 messages as MCP uses them: parsing of what clients POST and
 //! the shapes of what we answer.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 use serde_json::value::RawValue;
@@ -123,15 +125,61 @@ pub enum Payload {
 }
 
 /// A result, serialised once: a result that never changes (the tool list)
-/// is kept serialised and copied into each answer as it is.
-pub type RawResult = Box<RawValue>;
+/// is kept serialised, shared by every answer that carries it (a clone
+/// copies no bytes), and written into each answer as it is.
+#[derive(Clone, Debug)]
+pub struct RawResult(Arc<RawValue>);
+
+impl std::ops::Deref for RawResult {
+    type Target = RawValue;
+
+    fn deref(&self) -> &RawValue {
+        &self.0
+    }
+}
+
+impl Serialize for RawResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
 
 /// Serialises a result; one that does not serialise (a bug) is -32603.
 pub fn raw(result: &impl Serialize) -> Result<RawResult, RpcError> {
-    serde_json::value::to_raw_value(result).map_err(|err| {
-        tracing::error!(error = %err, "a result did not serialise");
-        RpcError::new(INTERNAL_ERROR, "Internal error")
-    })
+    serde_json::value::to_raw_value(result)
+        .map(|raw| RawResult(Arc::from(raw)))
+        .map_err(|err| {
+            tracing::error!(error = %err, "a result did not serialise");
+            RpcError::new(INTERNAL_ERROR, "Internal error")
+        })
+}
+
+/// About how many bytes a JSON-RPC body will take: enough to size its
+/// buffer once, so a large result is not copied again as the buffer grows.
+pub trait SizeHint {
+    fn size_hint(&self) -> usize;
+}
+
+/// The envelope around a result or an error: `jsonrpc`, the id, the keys.
+const ENVELOPE_BYTES: usize = 64;
+
+impl SizeHint for Reply {
+    fn size_hint(&self) -> usize {
+        ENVELOPE_BYTES
+            + match &self.outcome {
+                Ok(result) => result.get().len(),
+                Err(error) => error.message.len() + ENVELOPE_BYTES,
+            }
+    }
+}
+
+impl SizeHint for Vec<Reply> {
+    fn size_hint(&self) -> usize {
+        self.iter()
+            .map(|reply| reply.size_hint() + 1)
+            .sum::<usize>()
+            + 2
+    }
 }
 
 /// One answer to one message; serialises as the JSON-RPC response.

@@ -9,9 +9,16 @@ const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept";
 const EXPOSE_HEADERS: &str = "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version";
 
-/// Adds the CORS answer headers for the request's `Origin`, if any.
-pub fn decorate(request: &HeaderMap, mut response: Response) -> Response {
-    let Some(origin) = request.get(header::ORIGIN).cloned() else {
+/// The request's `Origin`, kept (one header value, not the request's
+/// headers) for [`decorate`] once the request itself is consumed.
+pub fn origin(request: &HeaderMap) -> Option<HeaderValue> {
+    request.get(header::ORIGIN).cloned()
+}
+
+/// Adds the CORS answer headers for the request's `Origin` ([`origin`]),
+/// if it had one.
+pub fn decorate(origin: Option<HeaderValue>, mut response: Response) -> Response {
+    let Some(origin) = origin else {
         return response;
     };
     let headers = response.headers_mut();
@@ -35,5 +42,5 @@ pub fn preflight(request: &HeaderMap, methods: &'static str) -> Response {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    decorate(request, response)
+    decorate(origin(request), response)
 }
