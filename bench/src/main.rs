@@ -63,6 +63,7 @@ per request against a canned-answer floor. Build with
 
 const SECTIONS: [&str; 5] = ["calls", "static", "store", "cold", "cpu"];
 
+#[derive(Clone)]
 pub(crate) struct Settings {
     sections: Vec<String>,
     concurrency: Vec<usize>,
@@ -74,6 +75,16 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// The budget of one of `rounds` rounds: its share of the calls and
+    /// of the seconds (at least one each).
+    pub(crate) fn per_round(&self, rounds: usize) -> Self {
+        Self {
+            calls: (self.calls / rounds.max(1)).max(1),
+            seconds: (self.seconds / rounds.max(1) as u64).max(1),
+            ..self.clone()
+        }
+    }
+
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut settings = Settings {
             sections: SECTIONS.map(str::to_owned).to_vec(),

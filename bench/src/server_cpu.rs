@@ -5,10 +5,11 @@
 //! binary, or `--server PATH`), pointed at the simulator in this process;
 //! the floor (`floor`, next to this binary) is another process answering
 //! every `POST /mcp` with the bytes of the app's own `tools/list` answer.
-//! Each row reads the server's `utime + stime` from `/proc/PID/stat`
-//! before and after its calls, so the client and the simulator, which
-//! share the cores, are not charged to it. Ratios are to the floor's CPU
-//! per request and req/s.
+//! Each row reads the server's CPU time (its threads' `schedstat`, to the
+//! nanosecond) before and after its calls, so the client and the
+//! simulator, which share the cores, are not charged to it. Rows run in
+//! interleaved rounds, the floor first in each; ratios are to the floor's
+//! CPU per request and req/s in the same round.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -98,7 +99,7 @@ pub async fn report(sim: &str, settings: &Settings, server: Option<&Path>) {
         }
     };
     println!(
-        "- server `{}` (pid {}), floor `{}` (pid {}); {SESSIONS} sessions, each its own connection; CPU = the process's utime + stime from /proc over the row",
+        "- server `{}` (pid {}), floor `{}` (pid {}); {SESSIONS} sessions, each its own connection; CPU = the process's threads' time on a CPU (/proc/PID/task/*/schedstat) over each row",
         server_bin.display(),
         app_process.pid,
         floor_bin.display(),
@@ -111,15 +112,6 @@ pub async fn report(sim: &str, settings: &Settings, server: Option<&Path>) {
     println!();
 
     let floor_sessions: Vec<Mcp> = (0..SESSIONS).map(|_| Mcp::at(&floor_url)).collect();
-    let floor_row = measure(
-        &floor_process,
-        &floor_sessions,
-        "tools/list",
-        json!({}),
-        "floor (canned tools/list)",
-        settings,
-    )
-    .await;
     let kpis = json!({ "name": "malgomo_get_kpis", "arguments": { "period": "today" } });
     let earnings = json!({ "name": "malgomo_get_earnings", "arguments": { "period": "30d" } });
     let workloads = [
@@ -127,41 +119,130 @@ pub async fn report(sim: &str, settings: &Settings, server: Option<&Path>) {
         ("tools/call", kpis, "malgomo_get_kpis today"),
         ("tools/call", earnings, "malgomo_get_earnings 30d"),
     ];
-    let mut rows = Vec::with_capacity(workloads.len());
-    for (method, params, label) in workloads {
-        rows.push(measure(&app_process, &sessions, method, params, label, settings).await);
+    // The rows run in ROUNDS short rounds, each round the floor first and
+    // then every workload, so a drift of the box (frequency, neighbours)
+    // moves a round's floor and rows together; each ratio is taken within
+    // its round, and the table gives their median and range.
+    let round = settings.per_round(ROUNDS);
+    let mut floor = Totals::new("floor (canned tools/list)");
+    let mut rows: Vec<Totals> = workloads.iter().map(|w| Totals::new(w.2)).collect();
+    for _ in 0..ROUNDS {
+        let floor_round = measure(
+            &floor_process,
+            &floor_sessions,
+            "tools/list",
+            json!({}),
+            "floor (canned tools/list)",
+            &round,
+        )
+        .await;
+        for ((method, params, label), totals) in workloads.iter().zip(rows.iter_mut()) {
+            let measured = measure(
+                &app_process,
+                &sessions,
+                method,
+                params.clone(),
+                label,
+                &round,
+            )
+            .await;
+            totals.add(measured, Some(&floor_round));
+        }
+        floor.add(floor_round, None);
     }
+    println!(
+        "- {ROUNDS} rounds, each the floor then every row; ratios are within a round: median (min–max)"
+    );
+    println!();
     println!(
         "| request | calls | errors | req/s | server CPU / request (µs) | CPU ÷ floor | req/s ÷ floor | p50 (ms) | p99 (ms) |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let floor_cpu = floor_row.cpu_per_call().as_secs_f64();
-    let floor_rate = floor_row.per_second();
-    for measured in std::iter::once(&floor_row).chain(rows.iter()) {
-        let cpu = measured.cpu_per_call().as_secs_f64();
-        let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1000.0);
-        println!(
-            "| {} | {} | {} | {:.0} | {:.1} | {:.2}× | {:.2}× | {} | {} |",
-            measured.row.label,
-            measured.row.calls,
-            measured.row.errors,
-            measured.per_second(),
-            cpu * 1e6,
-            if floor_cpu > 0.0 {
-                cpu / floor_cpu
-            } else {
-                0.0
-            },
-            if floor_rate > 0.0 {
-                measured.per_second() / floor_rate
-            } else {
-                0.0
-            },
-            ms(percentile(&measured.row.latencies, 0.50)),
-            ms(percentile(&measured.row.latencies, 0.99)),
-        );
+    for totals in std::iter::once(&mut floor).chain(rows.iter_mut()) {
+        totals.print();
     }
     println!();
+}
+
+/// Rounds per row: enough for a median, each still thousands of calls.
+const ROUNDS: usize = 5;
+
+/// A row over all its rounds, and its ratios to each round's floor.
+struct Totals {
+    label: &'static str,
+    calls: usize,
+    errors: usize,
+    wall: Duration,
+    cpu: Duration,
+    latencies: Vec<Duration>,
+    cpu_ratios: Vec<f64>,
+    rate_ratios: Vec<f64>,
+}
+
+impl Totals {
+    fn new(label: &'static str) -> Self {
+        Self {
+            label,
+            calls: 0,
+            errors: 0,
+            wall: Duration::ZERO,
+            cpu: Duration::ZERO,
+            latencies: Vec::new(),
+            cpu_ratios: Vec::new(),
+            rate_ratios: Vec::new(),
+        }
+    }
+
+    /// One round, with its ratios to `floor` (the floor itself: 1).
+    fn add(&mut self, measured: Measured, floor: Option<&Measured>) {
+        let ratio = |mine: f64, floor: f64| if floor > 0.0 { mine / floor } else { 0.0 };
+        let (cpu, rate) = match floor {
+            Some(floor) => (
+                ratio(
+                    measured.cpu_per_call().as_secs_f64(),
+                    floor.cpu_per_call().as_secs_f64(),
+                ),
+                ratio(measured.per_second(), floor.per_second()),
+            ),
+            None => (1.0, 1.0),
+        };
+        self.cpu_ratios.push(cpu);
+        self.rate_ratios.push(rate);
+        self.calls += measured.row.calls;
+        self.errors += measured.row.errors;
+        self.wall += measured.row.wall;
+        self.cpu += measured.cpu;
+        self.latencies.extend(measured.row.latencies);
+    }
+
+    fn print(&mut self) {
+        self.latencies.sort_unstable();
+        let calls = u32::try_from(self.calls.max(1)).unwrap_or(u32::MAX);
+        let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1000.0);
+        println!(
+            "| {} | {} | {} | {:.0} | {:.1} | {} | {} | {} | {} |",
+            self.label,
+            self.calls,
+            self.errors,
+            self.calls as f64 / self.wall.as_secs_f64().max(f64::MIN_POSITIVE),
+            (self.cpu / calls).as_secs_f64() * 1e6,
+            spread(&mut self.cpu_ratios),
+            spread(&mut self.rate_ratios),
+            ms(percentile(&self.latencies, 0.50)),
+            ms(percentile(&self.latencies, 0.99)),
+        );
+    }
+}
+
+/// `median× (min–max×)` of per-round ratios.
+fn spread(ratios: &mut [f64]) -> String {
+    ratios.sort_by(f64::total_cmp);
+    match (ratios.first(), ratios.get(ratios.len() / 2), ratios.last()) {
+        (Some(min), Some(median), Some(max)) => {
+            format!("{median:.2}× ({min:.2}–{max:.2}×)")
+        }
+        _ => "—".to_owned(),
+    }
 }
 
 /// One row against `process`, its CPU read around the calls.
@@ -184,9 +265,27 @@ async fn measure(
     }
 }
 
+/// The CPU time `pid` has run, to the nanosecond: the sum of its threads'
+/// `/proc/PID/task/TID/schedstat` (time on a CPU, user and kernel), which
+/// a round of a few thousand calls needs — `/proc/PID/stat` counts 10 ms
+/// ticks. Without schedstat, those ticks. A thread that ends between two
+/// readings takes its time with it; the servers keep their threads.
+fn cpu_time(pid: u32) -> Duration {
+    scheduled(pid).unwrap_or_else(|| ticked(pid))
+}
+
+fn scheduled(pid: u32) -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let schedstat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += schedstat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
+}
+
 /// `utime + stime` of `pid`, from `/proc/PID/stat` (fields 14 and 15,
 /// counted after the parenthesised command name, which may hold spaces).
-fn cpu_time(pid: u32) -> Duration {
+fn ticked(pid: u32) -> Duration {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return Duration::ZERO;
     };
