@@ -62,8 +62,13 @@ pub fn refuse(
 
 /// The answer when the session store fails: retryable, nothing lost.
 pub fn store_failure(id: Option<Id>, err: &StoreError) -> Response {
-    let reply = Reply::error(id.unwrap_or(Value::Null), store_error(err));
-    let mut response = rpc(StatusCode::SERVICE_UNAVAILABLE, &reply, Answer::Json);
+    let error = store_error(err);
+    let mut response = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        id,
+        error.code,
+        error.message,
+    );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

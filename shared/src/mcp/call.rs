@@ -29,10 +29,11 @@ impl Call<'_> {
     /// the era and the session — opened here, as a tool may read or write
     /// its login. An error when the stored session does not open.
     pub fn tool_context(&mut self) -> Result<tools::Context<'_>, StoreError> {
-        let session = match self.session.as_mut() {
-            Some(session) => Some(session.open()?),
-            None => None,
-        };
+        let session = self
+            .session
+            .as_mut()
+            .map(RequestSession::open)
+            .transpose()?;
         Ok(tools::Context {
             upstream: self.app.upstream,
             sessions: self.app.sessions,

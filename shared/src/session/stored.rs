@@ -66,18 +66,13 @@ impl Lookup<Sealed> {
 }
 
 /// A live session's item as stored, its record still sealed: enough to
-/// know the session lives, which version a write must name and when it
-/// expires. Only a request that needs what the record holds (the login)
-/// opens it, so a `tools/list` or a stream's tick decrypts nothing.
+/// know the session lives and when it expires. Only a request that needs
+/// what the record holds (the login) opens it, so a `tools/list` or a
+/// stream's tick decrypts nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sealed(Record);
 
 impl Sealed {
-    /// The stored version (what the next conditional update names).
-    pub fn version(&self) -> u64 {
-        self.0.version
-    }
-
     /// The stored idle expiry, Unix milliseconds.
     pub fn expires_at_ms(&self) -> i64 {
         self.0.expires_at_ms
